@@ -1,0 +1,161 @@
+"""IT's checks/ manifests: which SQL directories (and later exports, databases) to examine."""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .errors import CheckError
+from .lineage.graph import SqlInput
+from .lineage.parse import SUPPORTED_DIALECTS
+from .yamlio import line_of, load_yaml
+
+_STR = {"type": "string"}
+_SQL_CHECK = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]*$"},
+        "kind": {"const": "sql"},
+        "description": _STR,
+        "paths": {"type": "array", "items": _STR, "minItems": 1},
+        "exclude": {"type": "array", "items": _STR},
+        "dialect": {"enum": list(SUPPORTED_DIALECTS)},
+        "default_schema": _STR,
+        "dialects": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"glob": _STR, "dialect": {"enum": list(SUPPORTED_DIALECTS)}},
+                "required": ["glob", "dialect"],
+                "additionalProperties": False,
+            },
+        },
+    },
+    "required": ["id", "kind", "paths"],
+    "additionalProperties": False,
+}
+_OTHER_CHECK = {
+    "type": "object",
+    "properties": {"id": _STR, "kind": {"enum": ["export", "database"]}},
+    "required": ["id", "kind"],
+}
+CHECKS_FILE = {
+    "type": "object",
+    "properties": {
+        "checks": {
+            "type": "array",
+            "items": {"if": {"properties": {"kind": {"const": "sql"}}}, "then": _SQL_CHECK, "else": _OTHER_CHECK},
+        }
+    },
+    "required": ["checks"],
+    "additionalProperties": False,
+}
+_VALIDATOR = jsonschema.Draft202012Validator(CHECKS_FILE)
+
+
+@dataclass(frozen=True)
+class SqlCheck:
+    """A set of SQL files to analyse together."""
+
+    id: str
+    paths: tuple[str, ...]
+    exclude: tuple[str, ...]
+    dialect: str
+    default_schema: str
+    dialect_overrides: tuple[tuple[str, str], ...]
+    base: Path
+    """Directory that the manifest's relative paths are relative to."""
+    description: str = ""
+
+    def inputs(self, root: Path) -> list[SqlInput]:
+        """The files this check matches, each with its dialect.
+
+        Raises:
+            CheckError: a pattern matches no file (never a silent pass).
+        """
+        found: dict[Path, SqlInput] = {}
+        excluded: set[Path] = set()
+        for pattern in self.exclude:
+            excluded.update(Path(p).resolve() for p in glob.glob(str(self.base / pattern), recursive=True))
+        for pattern in self.paths:
+            matched = _expand(self.base / pattern)
+            if not matched:
+                raise CheckError(f"check {self.id}: {pattern!r} matches no SQL file", path=str(self.base / pattern))
+            for path in matched:
+                resolved = path.resolve()
+                if resolved in excluded or resolved in found:
+                    continue
+                found[resolved] = SqlInput(path, _display(path, root), self.dialect_for(path))
+        return sorted(found.values(), key=lambda i: i.display)
+
+    def dialect_for(self, path: Path) -> str:
+        """The dialect for one file: the last matching override, else the check's default."""
+        chosen = self.dialect
+        for pattern, dialect in self.dialect_overrides:
+            if path.resolve().match(str((self.base / pattern).resolve())) or path.match(pattern):
+                chosen = dialect
+        return chosen
+
+
+def _expand(pattern: Path) -> list[Path]:
+    if pattern.is_dir():
+        return sorted(p for p in pattern.rglob("*.sql") if p.is_file())
+    if pattern.is_file():
+        return [pattern]
+    return sorted(Path(p) for p in glob.glob(str(pattern), recursive=True) if Path(p).is_file())
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def sql_inputs_from_paths(paths: list[Path], dialect: str, root: Path) -> list[SqlInput]:
+    """SQL inputs named on the command line (files or directories)."""
+    check = SqlCheck("command-line", tuple(str(p) for p in paths), (), dialect, "public", (), Path.cwd())
+    return check.inputs(root)
+
+
+def load_checks(root: Path) -> list[SqlCheck]:
+    """Every SQL check declared under ``root`` (checks/).
+
+    Raises:
+        CheckError: a manifest is invalid, or there are no SQL checks at all.
+    """
+    if not root.exists():
+        raise CheckError("checks directory does not exist; pass SQL paths or --checks", path=str(root))
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml"))
+    checks: list[SqlCheck] = []
+    for path in files:
+        doc = load_yaml(path, CheckError)
+        if doc is None:
+            continue
+        errors = list(_VALIDATOR.iter_errors(doc))
+        if errors:
+            err = min(errors, key=lambda e: len(e.absolute_path))
+            raise CheckError(f"{'.'.join(map(str, err.absolute_path)) or '(top level)'}: {err.message}", path=str(path), line=line_of(doc, err.absolute_path))
+        for item in doc["checks"]:
+            if item["kind"] == "sql":
+                checks.append(_sql_check(item, path.parent))
+    if not checks:
+        raise CheckError("no SQL checks declared", path=str(root))
+    return checks
+
+
+def _sql_check(item: Any, base: Path) -> SqlCheck:
+    return SqlCheck(
+        id=item["id"],
+        paths=tuple(item["paths"]),
+        exclude=tuple(item.get("exclude", [])),
+        dialect=item.get("dialect", "postgres"),
+        default_schema=item.get("default_schema", "public"),
+        dialect_overrides=tuple((d["glob"], d["dialect"]) for d in item.get("dialects", [])),
+        base=base,
+        description=item.get("description", ""),
+    )

@@ -1,0 +1,225 @@
+"""Orchestration: policies + SQL inputs → lineage → deliveries → rule findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import __version__
+from .catalog import Catalog
+from .delivery import Delivery, compute_deliveries
+from .errors import PolicyError
+from .findings import Finding
+from .lineage.graph import AnalysisError, FileStatus, LineageGraph, SqlInput, build_graph
+from .lineage.model import ObjectLineage, Position
+from .policy.lint import LintIssue, lint_policy
+from .policy.loader import load_policies
+from .policy.model import ConsumerId, Policy, Rule
+from .rules import RuleContext, rule_kind
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Everything a ``check`` run depends on."""
+
+    policies: Path
+    inputs: tuple[SqlInput, ...]
+    default_schema: str = "public"
+    as_of: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass
+class RunResult:
+    """The outcome of one run: what was checked, what was found, what could not be analysed."""
+
+    policy: Policy
+    graph: LineageGraph
+    findings: list[Finding]
+    deliveries: dict[str, list[Delivery]]
+    errors: list[AnalysisError]
+    lint: list[LintIssue]
+    rules_in_effect: list[Rule]
+    as_of: dt.date
+    started: dt.datetime
+    finished: dt.datetime
+    tool_version: str = __version__
+    run_by: str = ""
+
+    @property
+    def files(self) -> list[FileStatus]:
+        """Every SQL file of the run with its status."""
+        return self.graph.files
+
+    @property
+    def exit_code(self) -> int:
+        """2 if anything could not be analysed, else 1 if a blocking finding, else 0."""
+        if self.errors:
+            return EXIT_ERROR
+        if any(f.blocking for f in self.findings):
+            return EXIT_FINDINGS
+        return EXIT_CLEAN
+
+
+def load_policy_checked(path: Path) -> tuple[Policy, list[LintIssue]]:
+    """Load policies and refuse a policy set with lint errors.
+
+    Raises:
+        PolicyError: the first lint error, with its file and line.
+    """
+    policy = load_policies(path)
+    issues = lint_policy(policy)
+    for issue in issues:
+        if issue.severity == "error":
+            raise PolicyError(f"{issue.message} [{issue.code}] (run `sharing-audit policy lint`)", path=issue.path, line=issue.line)
+    return policy, issues
+
+
+def analyse(policy: Policy, options: CheckOptions, progress: Callable[[str], None] | None = None) -> LineageGraph:
+    """Lineage of every input, against the policy's catalog and approved redactions."""
+    approved = frozenset(r.function for r in policy.redactions)
+    return build_graph(
+        options.inputs,
+        Catalog(policy),
+        default_schema=options.default_schema,
+        approved_functions=approved,
+        progress=progress,
+    )
+
+
+def run_check(options: CheckOptions, progress: Callable[[str], None] | None = None) -> RunResult:
+    """Run the static SQL check.
+
+    Example:
+        >>> from pathlib import Path
+        >>> from sharing_audit.checks import sql_inputs_from_paths
+        >>> inputs = sql_inputs_from_paths([Path("fixtures/sql/postgres/lt_roster_ok.sql")], "postgres", Path("."))
+        >>> result = run_check(CheckOptions(Path("policies"), tuple(inputs)))
+        >>> result.exit_code
+        0
+    """
+    started = dt.datetime.now(dt.timezone.utc)
+    policy, issues = load_policy_checked(options.policies)
+    graph = analyse(policy, options, progress)
+    deliveries, delivery_errors = compute_deliveries(graph, policy)
+    for err in delivery_errors:
+        for status in graph.files:
+            if status.path == err.path:
+                status.errors.append(err)
+    catalog = Catalog(policy)
+    in_effect = [r for r in policy.rules if r.in_effect(options.as_of)]
+    findings = evaluate(policy, catalog, graph, deliveries, in_effect)
+    findings = apply_waivers(policy, findings, options.as_of)
+    return RunResult(
+        policy=policy,
+        graph=graph,
+        findings=findings,
+        deliveries=deliveries,
+        errors=graph.errors,
+        lint=issues,
+        rules_in_effect=in_effect,
+        as_of=options.as_of,
+        started=started,
+        finished=dt.datetime.now(dt.timezone.utc),
+        run_by=_user(),
+    )
+
+
+def deliverable(name: str, graph: LineageGraph, catalog: Catalog) -> ObjectLineage | None:
+    """The lineage of a delivered object: a view from the SQL, or a catalog table itself."""
+    if name in graph.objects:
+        return graph.objects[name]
+    schema, _, table_name = name.partition(".")
+    table = catalog.table(schema, table_name)
+    if table is None:
+        return None
+    from .catalog import ColumnKey
+    from .lineage.model import Origin, RowSource, Transform
+    from .policy.model import Flow
+
+    pos = Position(1, 1)
+    return ObjectLineage(
+        name=name,
+        kind="table",
+        file=name,
+        position=pos,
+        dialect="",
+        columns=tuple(
+            (c.name, frozenset({Origin(ColumnKey(schema, table_name, c.name), Flow.VALUE, Transform.IDENTITY, (), pos, "SELECT")}))
+            for c in table.columns
+        ),
+        predicates=frozenset(),
+        row_sources=(RowSource(name, frozenset(), pos),),
+    )
+
+
+def applies_to(rule: Rule, consumer: ConsumerId, policy: Policy) -> bool:
+    """Whether ``rule`` protects data from reaching ``consumer``."""
+    if consumer in rule.consumers:
+        return True
+    found = policy.consumer(consumer)
+    return bool(rule.federal and found and found.federal)
+
+
+def evaluate(
+    policy: Policy,
+    catalog: Catalog,
+    graph: LineageGraph,
+    deliveries: dict[str, list[Delivery]],
+    rules: Sequence[Rule],
+) -> list[Finding]:
+    """Every finding of every rule in effect, for every delivered object, deduplicated."""
+    ctx = RuleContext(policy, catalog)
+    out: dict[str, Finding] = {}
+    for name in sorted(deliveries):
+        obj = deliverable(name, graph, catalog)
+        if obj is None:
+            continue
+        for delivery in deliveries[name]:
+            for rule in rules:
+                if not applies_to(rule, delivery.consumer, policy):
+                    continue
+                for finding in rule_kind(rule.kind).evaluate(rule, obj, delivery, ctx):
+                    out.setdefault(finding.fingerprint, finding)
+    return sorted(out.values(), key=lambda f: (f.consumer, f.rule_id, f.location.path, f.location.line, f.location.column))
+
+
+def apply_waivers(policy: Policy, findings: list[Finding], as_of: dt.date) -> list[Finding]:
+    """Mark findings covered by an unexpired waiver (target: object, object.column or file)."""
+    out = []
+    for finding in findings:
+        waiver = next(
+            (
+                w
+                for w in policy.waivers
+                if w.rule == finding.rule_id
+                and (w.consumer is None or w.consumer == finding.consumer)
+                and w.target in _targets(finding)
+                and w.approver
+                and w.expires is not None
+                and w.expires >= as_of
+            ),
+            None,
+        )
+        out.append(replace(finding, waived_by=waiver.id) if waiver else finding)
+    return out
+
+
+def _targets(finding: Finding) -> set[str]:
+    targets = {finding.object, finding.location.path}
+    if finding.output_column:
+        targets.add(f"{finding.object}.{finding.output_column}")
+    return targets
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""

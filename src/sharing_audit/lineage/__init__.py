@@ -1,0 +1,1 @@
+"""Static column lineage of SQL: parse, resolve names, trace columns across view chains."""

@@ -1,0 +1,398 @@
+"""Lineage of every object in a SQL directory, composed over the view dependency graph."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlglot import exp
+from sqlglot.errors import OptimizeError, SqlglotError
+from sqlglot.optimizer.qualify import qualify
+from sqlglot.schema import MappingSchema
+
+from ..catalog import Catalog
+from ..errors import LineageError
+from .columns import StatementContext, statement_lineage
+from .model import ObjectLineage, Origin, Position, RowSource
+from .parse import ObjectDef, ParsedFile, node_position, parse_file
+from .resolve import NameResolver, resolve_tables
+
+
+@dataclass(frozen=True)
+class AnalysisError:
+    """An input that could not be analysed; always fails the run (exit 2)."""
+
+    code: str
+    message: str
+    path: str
+    line: int | None = None
+    column: int | None = None
+    object: str | None = None
+
+
+@dataclass
+class FileStatus:
+    """One SQL file of the run and whether it was fully analysed."""
+
+    path: str
+    dialect: str
+    sha256: str
+    objects: list[str] = field(default_factory=list)
+    errors: list[AnalysisError] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """``ok`` or ``error``."""
+        return "error" if self.errors else "ok"
+
+
+@dataclass
+class SqlInput:
+    """A SQL file to analyse, its display path and its dialect."""
+
+    path: Path
+    display: str
+    dialect: str
+
+
+@dataclass
+class LineageGraph:
+    """The analysed SQL directory."""
+
+    objects: dict[str, ObjectLineage]
+    files: list[FileStatus]
+    parsed: list[ParsedFile]
+    resolver: NameResolver
+    object_files: dict[str, str]
+
+    @property
+    def errors(self) -> list[AnalysisError]:
+        """Every analysis error, in file order."""
+        return [e for f in self.files for e in f.errors]
+
+
+@dataclass
+class _Node:
+    name: str
+    defs: list[tuple[ObjectDef, ParsedFile]] = field(default_factory=list)
+    deps: set[str] = field(default_factory=set)
+    queries: list[exp.Query | None] = field(default_factory=list)
+
+
+def build_graph(
+    inputs: Iterable[SqlInput],
+    catalog: Catalog,
+    *,
+    default_schema: str = "public",
+    approved_functions: frozenset[str] = frozenset(),
+    progress: Callable[[str], None] | None = None,
+) -> LineageGraph:
+    """Parse every input and compute the lineage of every object it defines.
+
+    Args:
+        inputs: SQL files with their dialects.
+        catalog: the policy catalog.
+        default_schema: schema of unqualified object names when no search_path is set.
+        approved_functions: redaction functions counsel approved (normalised names).
+        progress: called with each file's display path as it is parsed.
+
+    Returns:
+        The graph; files that could not be analysed carry ``AnalysisError``s.
+    """
+    files: list[FileStatus] = []
+    parsed: list[ParsedFile] = []
+    status_of: dict[str, FileStatus] = {}
+    for item in inputs:
+        if progress:
+            progress(item.display)
+        status = FileStatus(item.display, item.dialect, _sha256(item.path))
+        files.append(status)
+        status_of[item.display] = status
+        try:
+            pf = parse_file(item.path, item.dialect, item.display)
+        except LineageError as exc:
+            status.errors.append(_error(exc, item.display))
+            continue
+        status.dialect = pf.dialect
+        parsed.append(pf)
+
+    names: dict[str, list[tuple[ObjectDef, ParsedFile]]] = {}
+    bootstrap = NameResolver(catalog, (), default_schema)
+    for pf in parsed:
+        for od in pf.objects:
+            names.setdefault(bootstrap.object_name(od.name, od.search_path), []).append((od, pf))
+    resolver = NameResolver(catalog, frozenset(names), default_schema)
+
+    nodes: dict[str, _Node] = {}
+    object_files: dict[str, str] = {}
+    for name, defs in names.items():
+        node = _Node(name)
+        nodes[name] = node
+        object_files[name] = defs[-1][1].path
+        defining = [d for d in defs if d[0].kind in ("view", "materialized view", "table", "query")]
+        if len({pf.path for _, pf in defining}) > 1:
+            for od, pf in defining:
+                status_of[pf.path].errors.append(
+                    AnalysisError(
+                        "analysis.duplicate_object",
+                        f"{name} is defined in more than one file; which one is deployed is unknown",
+                        pf.path,
+                        od.position.line,
+                        object=name,
+                    )
+                )
+            continue
+        if defining:
+            # CREATE OR REPLACE later in the same file wins over earlier definitions.
+            last = defining[-1]
+            defs = [d for d in defs if d[0].kind not in ("view", "materialized view", "table", "query") or d is last]
+        for od, pf in defs:
+            node.defs.append((od, pf))
+            if od.query is None:
+                node.queries.append(None)
+                continue
+            query = od.query.copy()
+            try:
+                deps = resolve_tables(query, resolver, od.search_path, pf.path)
+            except LineageError as exc:
+                status_of[pf.path].errors.append(_error(exc, pf.path, name))
+                node.queries.append(None)
+                node.deps.add("\0failed")
+                continue
+            if name in deps:
+                if od.kind in ("insert", "ddl"):
+                    deps.discard(name)
+                else:
+                    status_of[pf.path].errors.append(
+                        AnalysisError("analysis.cyclic_view", f"{name} selects from itself", pf.path, od.position.line, object=name)
+                    )
+                    node.deps.add("\0failed")
+            node.deps |= deps
+            node.queries.append(query)
+
+    order, cyclic = _topological(nodes)
+    for name in cyclic:
+        for od, pf in nodes[name].defs:
+            status_of[pf.path].errors.append(
+                AnalysisError(
+                    "analysis.cyclic_view",
+                    f"{name} is part of a cycle of views that read each other",
+                    pf.path,
+                    od.position.line,
+                    object=name,
+                )
+            )
+
+    schema = MappingSchema(catalog.sqlglot_mapping(), normalize=False)
+    objects: dict[str, ObjectLineage] = {}
+    failed: set[str] = set(cyclic) | {"\0failed"}
+    for name in order:
+        node = nodes[name]
+        if not node.defs:
+            failed.add(name)
+            continue
+        broken = sorted(d for d in node.deps if d in failed)
+        if broken:
+            failed.add(name)
+            for od, pf in node.defs:
+                if any(e.object == name for e in status_of[pf.path].errors):
+                    continue
+                upstream = [b for b in broken if not b.startswith("\0")]
+                message = (
+                    f"{name} reads {', '.join(upstream)}, which could not be analysed"
+                    if upstream
+                    else f"{name} could not be analysed"
+                )
+                status_of[pf.path].errors.append(
+                    AnalysisError("analysis.upstream_error", message, pf.path, od.position.line, object=name)
+                )
+            continue
+        try:
+            lineage = _object_lineage(node, catalog, objects, schema, approved_functions)
+        except LineageError as exc:
+            failed.add(name)
+            od, pf = node.defs[0]
+            status_of[exc.path or pf.path].errors.append(_error(exc, exc.path or pf.path, name))
+            continue
+        objects[name] = lineage
+        schema.add_table(
+            exp.table_(name.split(".")[1], db=name.split(".")[0], quoted=True),
+            {c: "TEXT" for c in lineage.column_names()},
+            match_depth=False,
+        )
+        for _, pf in node.defs:
+            status_of[pf.path].objects.append(name)
+    return LineageGraph(objects, files, parsed, resolver, object_files)
+
+
+def _object_lineage(
+    node: _Node,
+    catalog: Catalog,
+    objects: dict[str, ObjectLineage],
+    schema: MappingSchema,
+    approved: frozenset[str],
+) -> ObjectLineage:
+    columns: dict[str, set[Origin]] = {}
+    predicates: set[Origin] = set()
+    rows: list[RowSource] = []
+    aggregate: int | None = None
+    first_def, first_file = node.defs[0]
+    kind = first_def.kind
+    target_columns = _target_columns(node, catalog)
+    for name in target_columns:
+        columns.setdefault(name, set())
+    for (od, pf), query in zip(node.defs, node.queries, strict=True):
+        if od.kind in ("view", "materialized view", "table", "query"):
+            kind = od.kind
+        if query is None:
+            continue
+        result = _qualified_lineage(query, od, pf, catalog, objects, schema, approved)
+        names = list(result.columns)
+        explicit = od.target_columns or (target_columns if od.kind == "insert" else ())
+        if explicit:
+            if len(explicit) != len(names):
+                raise LineageError(
+                    "analysis.column_count",
+                    f"{node.name} lists {len(explicit)} columns but its query returns {len(names)}",
+                    path=pf.path,
+                    line=od.position.line,
+                )
+            names = list(explicit)
+        for target, origins in zip(names, result.columns.values(), strict=True):
+            columns.setdefault(target, set()).update(origins)
+        predicates |= result.predicates
+        rows.extend(result.rows)
+        aggregate = result.aggregate_min_count if od.kind != "insert" else None
+    return ObjectLineage(
+        name=node.name,
+        kind=kind,
+        file=first_file.path,
+        position=first_def.position,
+        dialect=first_file.dialect,
+        columns=tuple((c, frozenset(o)) for c, o in columns.items()),
+        predicates=frozenset(predicates),
+        row_sources=tuple(rows),
+        aggregate_min_count=aggregate,
+        dependencies=frozenset(d for d in node.deps if not d.startswith("\0")),
+    )
+
+
+def _target_columns(node: _Node, catalog: Catalog) -> tuple[str, ...]:
+    schema_name, table_name = node.name.split(".", 1)
+    table = catalog.table(schema_name, table_name)
+    if table is not None and all(od.kind in ("insert", "ddl") for od, _ in node.defs):
+        return tuple(c.name for c in table.columns)
+    for od, _ in node.defs:
+        if od.kind == "ddl" and od.target_columns:
+            return od.target_columns
+    return ()
+
+
+def _qualified_lineage(
+    query: exp.Query,
+    od: ObjectDef,
+    pf: ParsedFile,
+    catalog: Catalog,
+    objects: dict[str, ObjectLineage],
+    schema: MappingSchema,
+    approved: frozenset[str],
+):  # type: ignore[no-untyped-def]
+    _mark_stars(query)
+    try:
+        qualified = qualify(
+            query,
+            schema=schema,
+            dialect=pf.dialect,
+            validate_qualify_columns=True,
+            quote_identifiers=False,
+            identify=False,
+        )
+    except OptimizeError as exc:
+        message = str(exc).split(". Line:")[0]
+        code = "analysis.ambiguous_column" if "ambiguous" in message.lower() else "analysis.unresolved_column"
+        line, column = _optimize_error_position(str(exc))
+        raise LineageError(code, message, path=pf.path, line=line or od.position.line, column=column) from None
+    except RecursionError:
+        raise LineageError("analysis.too_complex", "query is nested too deeply to analyse", path=pf.path, line=od.position.line) from None
+    except (SqlglotError, KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise LineageError(
+            "analysis.internal",
+            f"the SQL optimizer could not qualify this query ({type(exc).__name__})",
+            path=pf.path,
+            line=od.position.line,
+        ) from None
+    for select in qualified.find_all(exp.Select):
+        for projection in select.expressions:
+            if isinstance(projection, exp.Star) or (isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star)):
+                pos = node_position(projection) or od.position
+                raise LineageError(
+                    "analysis.unexpanded_star",
+                    "SELECT * cannot be expanded: a source's columns are unknown",
+                    path=pf.path,
+                    line=pos.line,
+                    column=pos.column,
+                )
+    ctx = StatementContext(catalog, objects, approved, pf.path, od.position)
+    try:
+        return statement_lineage(qualified, ctx)
+    except RecursionError:
+        raise LineageError("analysis.too_complex", "query is nested too deeply to analyse", path=pf.path, line=od.position.line) from None
+
+
+def _mark_stars(query: exp.Expression) -> None:
+    """Remember where each ``*`` was, so expanded columns can point back at it."""
+    for select in query.find_all(exp.Select):
+        for projection in select.expressions:
+            star = projection if isinstance(projection, exp.Star) else projection.this if isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star) else None
+            if star is not None and star._meta and "line" in star.meta:
+                select.meta["sa_star"] = (int(star.meta["line"]), int(star.meta.get("col", 1)))
+                break
+
+
+def _optimize_error_position(message: str) -> tuple[int | None, int | None]:
+    import re
+
+    match = re.search(r"Line: (\d+), Col: (\d+)", message)
+    return (int(match.group(1)), int(match.group(2))) if match else (None, None)
+
+
+def _topological(nodes: dict[str, _Node]) -> tuple[list[str], list[str]]:
+    """Kahn's order over object dependencies; names left over are in (or behind) a cycle."""
+    indegree = {name: 0 for name in nodes}
+    users: dict[str, list[str]] = {name: [] for name in nodes}
+    for name, node in nodes.items():
+        for dep in node.deps:
+            if dep in nodes:
+                indegree[name] += 1
+                users[dep].append(name)
+    ready = sorted(n for n, d in indegree.items() if d == 0)
+    order: list[str] = []
+    while ready:
+        name = ready.pop()
+        order.append(name)
+        for user in users[name]:
+            indegree[user] -= 1
+            if indegree[user] == 0:
+                ready.append(user)
+    remaining = [n for n in nodes if n not in set(order)]
+    return order, remaining
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def _error(exc: LineageError, path: str, obj: str | None = None) -> AnalysisError:
+    return AnalysisError(exc.code, exc.message, exc.path or path, exc.line, exc.column, obj)
+
+
+__all__ = ["AnalysisError", "FileStatus", "LineageGraph", "Position", "SqlInput", "build_graph"]

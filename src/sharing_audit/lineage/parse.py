@@ -1,0 +1,515 @@
+"""Read one SQL file into typed statements: object definitions, grants and search paths."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import TokenType
+
+from ..errors import LineageError
+from ..names import norm, norm_dotted
+from .model import Position
+
+MAX_SQL_BYTES = 5_000_000
+"""SQL files above this size are refused (a generated dump is not a reviewed view)."""
+
+SUPPORTED_DIALECTS = (
+    "postgres",
+    "tsql",
+    "mysql",
+    "oracle",
+    "duckdb",
+    "snowflake",
+    "bigquery",
+    "spark",
+    "databricks",
+    "redshift",
+    "sqlite",
+    "trino",
+    "hive",
+)
+
+_DIRECTIVE = re.compile(r"^\s*--\s*sharing-audit:\s*(?P<body>.*?)\s*$", re.MULTILINE)
+_HEADER_DIALECT = re.compile(r"^\s*--\s*dialect:\s*(?P<name>[A-Za-z0-9_]+)\s*$", re.MULTILINE)
+_DYNAMIC_COMMANDS = frozenset({"EXECUTE", "EXEC", "PREPARE", "CALL", "DO", "EXECUTE IMMEDIATE"})
+
+
+@dataclass(frozen=True)
+class Directives:
+    """``-- sharing-audit: key=value`` settings declared in a file."""
+
+    dialect: str | None = None
+    name: str | None = None
+    deliver_to: tuple[str, ...] = ()
+    search_path: tuple[str, ...] = ()
+    ignores: tuple[tuple[int, str, str], ...] = ()
+    """``(line, rule id, reason)`` for inline suppressions (evaluated by the CI layer)."""
+
+
+@dataclass
+class ObjectDef:
+    """A statement that defines or fills an object from a query."""
+
+    name: tuple[str, ...]
+    """Qualified name parts as written (``('staging', 'v_people')``)."""
+    kind: str
+    """``view``, ``materialized view``, ``table`` (CREATE TABLE AS), ``insert``, ``query``, ``ddl``."""
+    query: exp.Query | None
+    position: Position
+    search_path: tuple[str, ...]
+    target_columns: tuple[str, ...] = ()
+    """Explicit column list (``CREATE VIEW v (a, b)``, ``INSERT INTO t (a, b)``, DDL columns)."""
+
+
+@dataclass
+class GrantDef:
+    """A GRANT or REVOKE of read access, to roles or from roles."""
+
+    action: str
+    """``grant`` or ``revoke``."""
+    object: tuple[str, ...] | None
+    schema: str | None
+    """Set for ``ON ALL TABLES IN SCHEMA s`` and default privileges."""
+    columns: tuple[str, ...] | None
+    roles: tuple[str, ...]
+    position: Position
+    search_path: tuple[str, ...]
+
+
+@dataclass
+class RoleGrantDef:
+    """``GRANT role TO member`` (or REVOKE): ``member`` inherits ``role``'s privileges."""
+
+    action: str
+    role: str
+    member: str
+    position: Position
+
+
+@dataclass
+class ParsedFile:
+    """A parsed SQL file."""
+
+    path: str
+    dialect: str
+    directives: Directives
+    objects: list[ObjectDef] = field(default_factory=list)
+    grants: list[GrantDef] = field(default_factory=list)
+    role_grants: list[RoleGrantDef] = field(default_factory=list)
+
+
+def read_directives(text: str) -> Directives:
+    """Collect ``-- sharing-audit:`` directives and a ``-- dialect:`` header.
+
+    Example:
+        >>> read_directives("-- sharing-audit: dialect=tsql deliver-to=ice").deliver_to
+        ('ice',)
+    """
+    values: dict[str, str] = {}
+    ignores: list[tuple[int, str, str]] = []
+    for match in _DIRECTIVE.finditer(text):
+        body = match.group("body")
+        line = text.count("\n", 0, match.start()) + 1
+        if body.startswith("ignore"):
+            m = re.match(r'ignore\s+(?P<rule>[\w.-]+)(?:\s+reason="(?P<reason>[^"]*)")?', body)
+            if m:
+                ignores.append((line, m.group("rule"), m.group("reason") or ""))
+            continue
+        for key, value in re.findall(r"([\w-]+)\s*=\s*(\S+)", body):
+            values[key.lower().replace("_", "-")] = value
+    header = _HEADER_DIALECT.search(text)
+    dialect = values.get("dialect") or (header.group("name") if header else None)
+
+    def _list(key: str) -> tuple[str, ...]:
+        return tuple(norm(v) for v in values.get(key, "").split(",") if v.strip())
+
+    return Directives(
+        dialect=dialect.lower() if dialect else None,
+        name=norm_dotted(values["name"]) if "name" in values else None,
+        deliver_to=_list("deliver-to"),
+        search_path=_list("search-path"),
+        ignores=tuple(ignores),
+    )
+
+
+def read_sql_text(path: Path, max_bytes: int = MAX_SQL_BYTES) -> str:
+    """Read a SQL file as UTF-8 text, refusing binary, oversized and undecodable files.
+
+    Raises:
+        LineageError: ``analysis.unreadable`` with the reason.
+    """
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LineageError(
+                "analysis.unreadable",
+                f"file is {size} bytes, above the {max_bytes}-byte limit for SQL files",
+                path=str(path),
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LineageError(
+            "analysis.unreadable", f"cannot read file: {exc.strerror}", path=str(path)
+        ) from None
+    if b"\x00" in data:
+        raise LineageError("analysis.unreadable", "file is binary (NUL bytes)", path=str(path))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise LineageError(
+            "analysis.unreadable", "file is not valid UTF-8", path=str(path), line=line
+        ) from None
+    return text
+
+
+def parse_file(path: Path, default_dialect: str, display_path: str | None = None) -> ParsedFile:
+    """Parse one SQL file into object definitions and grants.
+
+    Args:
+        path: the file.
+        default_dialect: used unless the file declares its own.
+        display_path: the path to show in findings (relative to the run root).
+
+    Raises:
+        LineageError: the file cannot be read, does not parse, or uses dynamic SQL.
+    """
+    shown = display_path or str(path)
+    text = read_sql_text(path)
+    directives = read_directives(text)
+    dialect = directives.dialect or default_dialect
+    try:
+        Dialect.get_or_raise(dialect)
+    except ValueError:
+        raise LineageError("analysis.unknown_dialect", f"unknown SQL dialect {dialect!r}", path=shown) from None
+    if not text.strip():
+        raise LineageError("analysis.empty", "file contains no SQL statements", path=shown)
+    try:
+        statements = sqlglot.parse(text, dialect=dialect)
+    except (ParseError, TokenError) as exc:
+        line, column = _error_position(exc)
+        message = _first_line(exc)
+        raise LineageError("analysis.unparsed", f"SQL does not parse: {message}", path=shown, line=line, column=column) from None
+    except RecursionError:
+        raise LineageError("analysis.too_complex", "SQL is nested too deeply to analyse", path=shown) from None
+    parsed = ParsedFile(path=shown, dialect=dialect, directives=directives)
+    search_path = directives.search_path
+    query_count = 0
+    for stmt in statements:
+        if stmt is None:
+            continue
+        lowercase_identifiers(stmt)
+        pos = statement_position(stmt)
+        if isinstance(stmt, exp.Create):
+            obj = _create(stmt, pos, search_path, shown)
+            if obj:
+                parsed.objects.append(obj)
+        elif isinstance(stmt, exp.Insert):
+            parsed.objects.append(_insert(stmt, pos, search_path, shown))
+        elif isinstance(stmt, exp.Query):
+            query_count += 1
+            name = directives.name or f"query.{_stem(shown)}"
+            if query_count > 1:
+                name = f"{name}_{query_count}"
+            parsed.objects.append(ObjectDef(tuple(name.split(".")), "query", stmt, pos, search_path))
+        elif isinstance(stmt, (exp.Grant, exp.Revoke)):
+            parsed.grants.extend(_grant(stmt, pos, search_path))
+        elif isinstance(stmt, exp.Use):
+            search_path = (norm(stmt.this.name),) if stmt.this else search_path
+        elif isinstance(stmt, exp.Command):
+            search_path = _command(stmt, pos, search_path, parsed, dialect, shown)
+        elif isinstance(stmt, (exp.Drop, exp.Comment, exp.Transaction, exp.Commit, exp.Rollback, exp.Analyze)):
+            continue
+        elif isinstance(stmt, exp.Set):
+            search_path = _set(stmt, search_path)
+        elif isinstance(stmt, (exp.Alter,)):
+            continue
+        else:
+            raise LineageError(
+                "analysis.unsupported_statement",
+                f"statement of type {type(stmt).__name__} is not understood",
+                path=shown,
+                line=pos.line,
+            )
+    return parsed
+
+
+def lowercase_identifiers(tree: exp.Expression) -> None:
+    """Make every identifier lowercase and quoted, for case-insensitive matching.
+
+    Quoting keeps dialects that upper-case unquoted names (Snowflake, Oracle) from
+    changing them again during qualification.
+    """
+    for ident in tree.find_all(exp.Identifier):
+        ident.set("this", ident.this.lower())
+        ident.set("quoted", True)
+
+
+def statement_position(stmt: exp.Expression) -> Position:
+    """The earliest known position in a statement (identifier tokens carry positions)."""
+    best: Position | None = None
+    for node in stmt.walk():
+        meta = node.meta if node._meta else None
+        if meta and "line" in meta:
+            pos = Position(int(meta["line"]), int(meta.get("col", 1)))
+            if best is None or pos < best:
+                best = pos
+    return best or Position(1, 1)
+
+
+def node_position(node: exp.Expression) -> Position | None:
+    """The position of ``node`` itself or its identifier, if the parser recorded one."""
+    for candidate in (node, node.args.get("this")):
+        if isinstance(candidate, exp.Expression) and candidate._meta and "line" in candidate.meta:
+            return Position(int(candidate.meta["line"]), max(1, int(candidate.meta.get("col", 1)) - len(candidate.name) + 1) if isinstance(candidate, exp.Identifier) else int(candidate.meta.get("col", 1)))
+    return None
+
+
+def table_parts(table: exp.Table) -> tuple[str, ...]:
+    """Name parts of a table reference, outermost first (``catalog``, ``db``, ``name``)."""
+    return tuple(p for p in (table.catalog, table.db, table.name) if p)
+
+
+def _create(stmt: exp.Create, pos: Position, search_path: tuple[str, ...], path: str) -> ObjectDef | None:
+    kind = str(stmt.args.get("kind") or "").upper()
+    target = stmt.this
+    columns: tuple[str, ...] = ()
+    if isinstance(target, exp.Schema):
+        columns = tuple(norm(c.name) for c in target.expressions if isinstance(c, (exp.ColumnDef, exp.Identifier, exp.Column)))
+        target = target.this
+    if kind in ("FUNCTION", "PROCEDURE", "TRIGGER"):
+        raise LineageError(
+            "analysis.unsupported_statement",
+            f"CREATE {kind} is not analysed; its body could move data unseen",
+            path=path,
+            line=pos.line,
+        )
+    if kind not in ("VIEW", "TABLE"):
+        return None
+    if not isinstance(target, exp.Table):
+        raise LineageError("analysis.unsupported_statement", f"CREATE {kind} without a table name", path=path, line=pos.line)
+    query = stmt.expression
+    props = stmt.args.get("properties")
+    materialized = bool(props and any(isinstance(p, exp.MaterializedProperty) for p in props.expressions))
+    if kind == "VIEW":
+        if not isinstance(query, exp.Query):
+            raise LineageError("analysis.unsupported_statement", "CREATE VIEW without a query", path=path, line=pos.line)
+        return ObjectDef(table_parts(target), "materialized view" if materialized else "view", query, pos, search_path, columns)
+    if isinstance(query, exp.Query):
+        return ObjectDef(table_parts(target), "table", query, pos, search_path, columns)
+    return ObjectDef(table_parts(target), "ddl", None, pos, search_path, columns)
+
+
+def _insert(stmt: exp.Insert, pos: Position, search_path: tuple[str, ...], path: str) -> ObjectDef:
+    target = stmt.this
+    columns: tuple[str, ...] = ()
+    if isinstance(target, exp.Schema):
+        columns = tuple(norm(c.name) for c in target.expressions)
+        target = target.this
+    query = stmt.expression
+    if not isinstance(target, exp.Table):
+        raise LineageError("analysis.unsupported_statement", "INSERT into something other than a table", path=path, line=pos.line)
+    if not isinstance(query, exp.Query):
+        # INSERT ... VALUES carries literals only.
+        return ObjectDef(table_parts(target), "insert", None, pos, search_path, columns)
+    return ObjectDef(table_parts(target), "insert", query, pos, search_path, columns)
+
+
+def _is_read_privilege(priv: exp.Expression) -> bool:
+    name = priv.this.name.upper() if isinstance(priv.this, exp.Expression) else str(priv.this).upper()
+    return name in ("SELECT", "ALL", "ALL PRIVILEGES", "READ")
+
+
+def _grant(stmt: exp.Grant | exp.Revoke, pos: Position, search_path: tuple[str, ...]) -> list[GrantDef]:
+    privileges = stmt.args.get("privileges") or []
+    read = [p for p in privileges if _is_read_privilege(p)]
+    if not read:
+        return []
+    columns: tuple[str, ...] | None = None
+    for priv in read:
+        if priv.expressions:
+            columns = tuple(norm(c.name) for c in priv.expressions)
+    securable = stmt.args.get("securable")
+    if not isinstance(securable, exp.Table):
+        return []
+    kind = str(stmt.args.get("kind") or "").upper()
+    roles = tuple(_principal(p) for p in stmt.args.get("principals") or [])
+    action = "grant" if isinstance(stmt, exp.Grant) else "revoke"
+    if kind == "SCHEMA":
+        return [GrantDef(action, None, norm(securable.name), None, roles, pos, search_path)]
+    return [GrantDef(action, table_parts(securable), None, columns, roles, pos, search_path)]
+
+
+def _principal(node: exp.Expression) -> str:
+    name = node.this.name if isinstance(node.this, exp.Expression) else node.name
+    return norm(name)
+
+
+def _command(
+    stmt: exp.Command,
+    pos: Position,
+    search_path: tuple[str, ...],
+    parsed: ParsedFile,
+    dialect: str,
+    path: str,
+) -> tuple[str, ...]:
+    keyword = str(stmt.this).upper()
+    rest = stmt.expression.name if isinstance(stmt.expression, exp.Expression) else str(stmt.expression or "")
+    if keyword in _DYNAMIC_COMMANDS or rest.upper().startswith("IMMEDIATE"):
+        raise LineageError(
+            "analysis.dynamic_sql",
+            f"{keyword} runs SQL that is only known at run time; it cannot be analysed",
+            path=path,
+            line=pos.line,
+        )
+    if keyword == "SET":
+        return _set_text(rest, search_path)
+    if keyword in ("GRANT", "REVOKE"):
+        _grant_command(keyword.lower(), rest, pos, search_path, parsed, dialect, path)
+        return search_path
+    if keyword == "ALTER" and re.match(r"\s*DEFAULT\s+PRIVILEGES", rest, re.I):
+        _default_privileges(rest, pos, search_path, parsed, dialect, path)
+        return search_path
+    if keyword in ("COMMENT", "ANALYZE", "VACUUM", "REFRESH", "BEGIN", "COMMIT", "GO"):
+        return search_path
+    raise LineageError(
+        "analysis.unsupported_statement",
+        f"{keyword} statement is not understood by the SQL parser for dialect {dialect}",
+        path=path,
+        line=pos.line,
+    )
+
+
+def _words(text: str, dialect: str) -> list[str]:
+    """Tokens of a command's text, identifiers normalised, keywords upper-cased."""
+    out = []
+    for tok in sqlglot.tokenize(text, dialect=dialect):
+        if tok.token_type in (TokenType.VAR, TokenType.IDENTIFIER, TokenType.STRING):
+            out.append(norm(tok.text))
+        else:
+            out.append(tok.text.upper())
+    return out
+
+
+def _split_names(words: list[str]) -> list[str]:
+    """Join ``a . b , c`` into ``['a.b', 'c']``."""
+    names: list[str] = []
+    current = ""
+    for word in words:
+        if word == ",":
+            if current:
+                names.append(current)
+            current = ""
+        elif word == ".":
+            current += "."
+        else:
+            current += word
+    if current:
+        names.append(current)
+    return names
+
+
+def _grant_command(
+    action: str,
+    text: str,
+    pos: Position,
+    search_path: tuple[str, ...],
+    parsed: ParsedFile,
+    dialect: str,
+    path: str,
+) -> None:
+    words = _words(text, dialect)
+    target_word = "TO" if action == "grant" else "FROM"
+    if target_word not in words:
+        raise LineageError("analysis.unsupported_statement", f"{action.upper()} statement is not understood", path=path, line=pos.line)
+    split = words.index(target_word)
+    head, roles = words[:split], [r for r in _split_names(words[split + 1 :]) if r not in ("WITH", "GRANT", "OPTION", "ADMIN")]
+    roles = [r.split(".")[0] for r in roles]
+    if "ON" not in head:
+        for role in _split_names(head):
+            for member in roles:
+                parsed.role_grants.append(RoleGrantDef(action, norm(role), member, pos))
+        return
+    on = head.index("ON")
+    privileges = " ".join(head[:on])
+    if not re.search(r"\b(SELECT|ALL)\b", privileges):
+        return
+    obj = head[on + 1 :]
+    if obj[:3] == ["ALL", "TABLES", "IN"] and len(obj) > 4 and obj[3] == "SCHEMA":
+        for schema in _split_names(obj[4:]):
+            parsed.grants.append(GrantDef(action, None, schema, None, tuple(roles), pos, search_path))
+        return
+    if obj and obj[0] in ("TABLE", "VIEW"):
+        obj = obj[1:]
+    names = _split_names(obj)
+    if not names:
+        raise LineageError("analysis.unsupported_statement", f"{action.upper()} statement is not understood", path=path, line=pos.line)
+    for name in names:
+        parsed.grants.append(GrantDef(action, tuple(name.split(".")), None, None, tuple(roles), pos, search_path))
+
+
+def _default_privileges(
+    text: str, pos: Position, search_path: tuple[str, ...], parsed: ParsedFile, dialect: str, path: str
+) -> None:
+    words = _words(text, dialect)
+    schemas: list[str] = []
+    if "SCHEMA" in words:
+        start = words.index("SCHEMA") + 1
+        end = words.index("GRANT") if "GRANT" in words else len(words)
+        schemas = _split_names(words[start:end])
+    if "GRANT" not in words or not schemas:
+        return
+    grant_words = words[words.index("GRANT") + 1 :]
+    if "TO" not in grant_words:
+        return
+    split = grant_words.index("TO")
+    if not re.search(r"\b(SELECT|ALL)\b", " ".join(grant_words[:split])):
+        return
+    roles = tuple(_split_names(grant_words[split + 1 :]))
+    for schema in schemas:
+        parsed.grants.append(GrantDef("grant", None, schema, None, roles, pos, search_path))
+
+
+def _set(stmt: exp.Set, search_path: tuple[str, ...]) -> tuple[str, ...]:
+    for item in stmt.expressions:
+        eq = item.this if isinstance(item, exp.SetItem) else item
+        if isinstance(eq, exp.EQ) and eq.this.name.lower() == "search_path":
+            values = [norm(v.name) for v in eq.expression.flatten()] if eq.expression else []
+            return tuple(values)
+    return search_path
+
+
+def _set_text(text: str, search_path: tuple[str, ...]) -> tuple[str, ...]:
+    match = re.match(r"\s*(?:SESSION\s+|LOCAL\s+)?search_path\s*(?:TO|=)\s*(?P<v>.+?)\s*;?\s*$", text, re.I | re.S)
+    if not match:
+        return search_path
+    return tuple(norm(v.strip().strip("'\"")) for v in match.group("v").split(",") if v.strip())
+
+
+def _stem(path: str) -> str:
+    return norm(Path(path).stem).replace(".", "_").replace("-", "_")
+
+
+def _error_position(exc: ParseError | TokenError) -> tuple[int | None, int | None]:
+    errors = getattr(exc, "errors", None) or []
+    if errors:
+        first = errors[0]
+        return first.get("line"), first.get("col")
+    match = re.search(r"Line (\d+), Col: (\d+)", str(exc))
+    if match:
+        return int(match.group(1)), int(match.group(2))
+    return None, None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    # NOTE: sqlglot quotes the offending SQL text in its messages; keep only the
+    # description so that a literal in the SQL never reaches an error message.
+    text = re.sub(r"\s*Line \d+, Col: \d+\..*$", "", text)
+    return text[:200]

@@ -1,0 +1,1 @@
+"""Counsel's policies: the model and its YAML loader."""
