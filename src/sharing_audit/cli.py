@@ -15,7 +15,16 @@ from typing import IO, NoReturn
 
 from . import __version__
 from .checks import load_checks, sql_inputs_from_paths
-from .engine import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, CheckOptions, RunResult, analyse, load_policy_checked, run_check
+from .engine import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    CheckOptions,
+    RunResult,
+    analyse,
+    load_policy_checked,
+    run_check,
+)
 from .errors import SharingAuditError, UsageError
 from .lineage.graph import SqlInput
 from .lineage.parse import SUPPORTED_DIALECTS
@@ -33,7 +42,7 @@ EXIT_CODES_HELP = f"""exit codes:
 """
 
 
-class ColorChoice(str, enum.Enum):
+class ColorChoice(enum.StrEnum):
     """``--color`` choices."""
 
     AUTO = "auto"
@@ -41,7 +50,7 @@ class ColorChoice(str, enum.Enum):
     NEVER = "never"
 
 
-class LineageFormat(str, enum.Enum):
+class LineageFormat(enum.StrEnum):
     """``lineage --format`` choices."""
 
     JSON = "json"

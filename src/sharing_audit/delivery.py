@@ -173,8 +173,8 @@ def compute_deliveries(
             continue
         for od in pf.objects:
             name = graph.resolver.object_name(od.name, od.search_path)
-            for consumer in pf.directives.deliver_to:
-                add(name, ConsumerId(consumer), f"declared destination in {pf.path}")
+            for declared in pf.directives.deliver_to:
+                add(name, ConsumerId(declared), f"declared destination in {pf.path}")
     for obj, items in out.items():
         unique: dict[tuple[str, frozenset[str] | None], Delivery] = {}
         for d in items:

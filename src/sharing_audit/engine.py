@@ -104,7 +104,7 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
         >>> result.exit_code
         0
     """
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     policy, issues = load_policy_checked(options.policies)
     graph = analyse(policy, options, progress)
     deliveries, delivery_errors = compute_deliveries(graph, policy)
@@ -126,7 +126,7 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
         rules_in_effect=in_effect,
         as_of=options.as_of,
         started=started,
-        finished=dt.datetime.now(dt.timezone.utc),
+        finished=dt.datetime.now(dt.UTC),
         run_by=_user(),
     )
 

@@ -37,12 +37,12 @@ class _LineLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
                 problem="YAML aliases (*name) are not allowed in sharing-audit files",
                 problem_mark=event.start_mark,
             )
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if getattr(event, "anchor", None):
             raise yaml.MarkedYAMLError(
                 problem="YAML anchors (&name) are not allowed in sharing-audit files",
@@ -107,10 +107,10 @@ def load_yaml(path: Path, error: type[SharingAuditError]) -> Any:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
+        mark_line = mark.line + 1 if mark else None
+        mark_column = mark.column + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise error(f"invalid YAML: {problem}", path=str(path), line=line, column=column) from None
+        raise error(f"invalid YAML: {problem}", path=str(path), line=mark_line, column=mark_column) from None
     except yaml.YAMLError as exc:
         raise error(f"invalid YAML: {exc}", path=str(path)) from None
 
@@ -119,9 +119,11 @@ def line_of(doc: Any, path: Iterable[Any]) -> int | None:
     """Return the line of the element at ``path`` (keys and indexes) inside ``doc``."""
     node = doc
     line: int | None = getattr(doc, "line", None)
+    found: int | None
     for part in path:
         if isinstance(node, LineDict) and isinstance(part, str) and part in node:
-            line = node.key_lines.get(part, line)
+            found = node.key_lines.get(part)
+            line = found if found is not None else line
             node = node[part]
         elif isinstance(node, LineList) and isinstance(part, int) and part < len(node):
             line = node.item_lines[part]

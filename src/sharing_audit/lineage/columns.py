@@ -27,6 +27,7 @@ CLAUSES: dict[str, str] = {
     "prewhere": "WHERE",
     "joins": "JOIN ON",
     "from": "FROM",
+    "from_": "FROM",
     "laterals": "FROM",
     "group": "GROUP BY",
     "having": "HAVING",
@@ -259,7 +260,7 @@ class _Walker:
         """Row sources of every FROM/JOIN item, and predicates inherited from derived ones."""
         by_alias: dict[str, list[RowSource]] = {}
         aggregates: list[int | None] = []
-        for alias, (node, source) in scope.selected_sources.items():
+        for alias, (_node, source) in scope.selected_sources.items():
             found: list[RowSource] = []
             if isinstance(source, Scope):
                 result = self.compute(source)
@@ -283,7 +284,7 @@ class _Walker:
 
     def _apply_filters(self, scope: Scope, select: exp.Select, by_alias: dict[str, list[RowSource]]) -> None:
         """Attach provable ``col = literal`` / ``col IN (...)`` filters to row sources."""
-        conjuncts: list[tuple[exp.Expression, str | None]] = []
+        conjuncts: list[tuple[exp.Expr, str | None]] = []
         where = select.args.get("where")
         if where is not None:
             conjuncts.extend((c, None) for c in _conjuncts(where.this))
@@ -382,7 +383,7 @@ class _Walker:
             )
         return frozenset(origins)
 
-    def _path_transform(self, col: exp.Expression, top: exp.Expression) -> tuple[Transform, tuple[str, ...], str | None]:
+    def _path_transform(self, col: exp.Expr, top: exp.Expr) -> tuple[Transform, tuple[str, ...], str | None]:
         """What the expression between ``col`` and the clause root ``top`` does to it."""
         transform = Transform.IDENTITY
         functions: list[str] = []
@@ -418,7 +419,7 @@ class _Walker:
             return qualified in approved or name in approved
         return name in approved
 
-    def _pos(self, node: exp.Expression) -> Position:
+    def _pos(self, node: exp.Expr) -> Position:
         found = node_position(node)
         if found:
             return found
@@ -457,7 +458,7 @@ def _merge(left: ScopeResult, right: ScopeResult) -> ScopeResult:
     )
 
 
-def _locate(node: exp.Expression, select: exp.Select) -> tuple[str, exp.Expression] | None:
+def _locate(node: exp.Expr, select: exp.Select) -> tuple[str, exp.Expr] | None:
     """The clause of ``select`` that ``node`` sits in, and the clause's root expression.
 
     Returns None for nodes inside a nested query (they belong to that query's scope).
@@ -473,7 +474,7 @@ def _locate(node: exp.Expression, select: exp.Select) -> tuple[str, exp.Expressi
         return None
     if isinstance(current, exp.Query) and current is not node:
         return None
-    key = current.arg_key
+    key = current.arg_key or ""
     if key == "joins":
         inner = previous if previous is not current else node
         return ("JOIN ON" if inner.arg_key in ("on", "using") else "FROM"), current
@@ -524,11 +525,12 @@ def _function_name(node: exp.Func) -> str:
     return node.sql_name().lower()
 
 
-def _operator_name(node: exp.Expression) -> str:
-    return {exp.DPipe: "||", exp.Window: "over", exp.Bracket: "[]", exp.Dot: "."}.get(type(node), node.key)
+def _operator_name(node: exp.Expr) -> str:
+    names: dict[type[exp.Expr], str] = {exp.DPipe: "||", exp.Window: "over", exp.Bracket: "[]", exp.Dot: "."}
+    return names.get(type(node), node.key)
 
 
-def _filter_of(conjunct: exp.Expression) -> tuple[exp.Column, frozenset[str]] | None:
+def _filter_of(conjunct: exp.Expr) -> tuple[exp.Column, frozenset[str]] | None:
     """``col = 'x'`` or ``col IN ('x', 'y')`` as ``(col, {'x', 'y'})``; otherwise None."""
     if isinstance(conjunct, exp.Paren):
         conjunct = conjunct.this
@@ -581,8 +583,8 @@ def _aggregate_min_count(select: exp.Select) -> int | None:
     return bound
 
 
-def _count_bound(cond: exp.Expression) -> int:
-    """k for ``COUNT(*) >= k``, ``COUNT(*) > k-1``, ``k <= COUNT(*)``; otherwise 0."""
+def _count_bound(cond: exp.Expr) -> int:
+    """K for ``COUNT(*) >= k``, ``COUNT(*) > k-1``, ``k <= COUNT(*)``; otherwise 0."""
     if isinstance(cond, exp.Paren):
         cond = cond.this
     pairs = {exp.GTE: 0, exp.GT: 1, exp.LTE: 0, exp.LT: 1}
@@ -600,7 +602,7 @@ def _count_bound(cond: exp.Expression) -> int:
     return 0
 
 
-def _conjuncts(condition: exp.Expression) -> list[exp.Expression]:
+def _conjuncts(condition: exp.Expr) -> list[exp.Expr]:
     """Top-level AND parts of a condition (an OR is one opaque part)."""
     while isinstance(condition, exp.Paren):
         condition = condition.this
@@ -621,5 +623,5 @@ def _positional_items(select: exp.Select) -> list[tuple[str, list[exp.Literal]]]
     return out
 
 
-def _is_int_literal(node: exp.Expression) -> bool:
+def _is_int_literal(node: exp.Expr) -> bool:
     return isinstance(node, exp.Literal) and not node.is_string and str(node.this).isdigit()

@@ -91,7 +91,7 @@ def openlineage_events(graph: LineageGraph, namespace: str) -> list[str]:
     from openlineage.client.facet_v2 import column_lineage_dataset as cl
     from openlineage.client.serde import Serde
 
-    now = dt.datetime.now(dt.timezone.utc).isoformat()
+    now = dt.datetime.now(dt.UTC).isoformat()
     out: list[str] = []
     for name in sorted(graph.objects):
         obj = graph.objects[name]

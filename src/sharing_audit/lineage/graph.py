@@ -14,7 +14,7 @@ from sqlglot.schema import MappingSchema
 
 from ..catalog import Catalog
 from ..errors import LineageError
-from .columns import StatementContext, statement_lineage
+from .columns import ScopeResult, StatementContext, statement_lineage
 from .model import ObjectLineage, Origin, Position, RowSource
 from .parse import ObjectDef, ParsedFile, node_position, parse_file
 from .resolve import NameResolver, resolve_tables
@@ -185,7 +185,8 @@ def build_graph(
                 )
             )
 
-    schema = MappingSchema(catalog.sqlglot_mapping(), normalize=False)
+    mapping: dict[str, object] = dict(catalog.sqlglot_mapping())
+    schema = MappingSchema(mapping, normalize=False)
     objects: dict[str, ObjectLineage] = {}
     failed: set[str] = set(cyclic) | {"\0failed"}
     for name in order:
@@ -298,7 +299,7 @@ def _qualified_lineage(
     objects: dict[str, ObjectLineage],
     schema: MappingSchema,
     approved: frozenset[str],
-):  # type: ignore[no-untyped-def]
+) -> ScopeResult:
     _mark_stars(query)
     try:
         qualified = qualify(
@@ -341,7 +342,7 @@ def _qualified_lineage(
         raise LineageError("analysis.too_complex", "query is nested too deeply to analyse", path=pf.path, line=od.position.line) from None
 
 
-def _mark_stars(query: exp.Expression) -> None:
+def _mark_stars(query: exp.Expr) -> None:
     """Remember where each ``*`` was, so expanded columns can point back at it."""
     for select in query.find_all(exp.Select):
         for projection in select.expressions:

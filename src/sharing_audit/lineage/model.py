@@ -9,7 +9,7 @@ from ..catalog import ColumnKey
 from ..policy.model import Flow
 
 
-class Transform(str, enum.Enum):
+class Transform(enum.StrEnum):
     """What happened to a source value on its way to the output, weakest first."""
 
     IDENTITY = "identity"

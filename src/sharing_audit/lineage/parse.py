@@ -10,7 +10,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
-from sqlglot.tokens import TokenType
+from sqlglot.tokenizer_core import TokenType
 
 from ..errors import LineageError
 from ..names import norm, norm_dotted
@@ -240,7 +240,7 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
     return parsed
 
 
-def lowercase_identifiers(tree: exp.Expression) -> None:
+def lowercase_identifiers(tree: exp.Expr) -> None:
     """Make every identifier lowercase and quoted, for case-insensitive matching.
 
     Quoting keeps dialects that upper-case unquoted names (Snowflake, Oracle) from
@@ -251,7 +251,7 @@ def lowercase_identifiers(tree: exp.Expression) -> None:
         ident.set("quoted", True)
 
 
-def statement_position(stmt: exp.Expression) -> Position:
+def statement_position(stmt: exp.Expr) -> Position:
     """The earliest known position in a statement (identifier tokens carry positions)."""
     best: Position | None = None
     for node in stmt.walk():
@@ -263,10 +263,10 @@ def statement_position(stmt: exp.Expression) -> Position:
     return best or Position(1, 1)
 
 
-def node_position(node: exp.Expression) -> Position | None:
+def node_position(node: exp.Expr) -> Position | None:
     """The position of ``node`` itself or its identifier, if the parser recorded one."""
     for candidate in (node, node.args.get("this")):
-        if isinstance(candidate, exp.Expression) and candidate._meta and "line" in candidate.meta:
+        if isinstance(candidate, exp.Expr) and candidate._meta and "line" in candidate.meta:
             return Position(int(candidate.meta["line"]), max(1, int(candidate.meta.get("col", 1)) - len(candidate.name) + 1) if isinstance(candidate, exp.Identifier) else int(candidate.meta.get("col", 1)))
     return None
 
@@ -321,8 +321,8 @@ def _insert(stmt: exp.Insert, pos: Position, search_path: tuple[str, ...], path:
     return ObjectDef(table_parts(target), "insert", query, pos, search_path, columns)
 
 
-def _is_read_privilege(priv: exp.Expression) -> bool:
-    name = priv.this.name.upper() if isinstance(priv.this, exp.Expression) else str(priv.this).upper()
+def _is_read_privilege(priv: exp.Expr) -> bool:
+    name = priv.this.name.upper() if isinstance(priv.this, exp.Expr) else str(priv.this).upper()
     return name in ("SELECT", "ALL", "ALL PRIVILEGES", "READ")
 
 
@@ -346,8 +346,8 @@ def _grant(stmt: exp.Grant | exp.Revoke, pos: Position, search_path: tuple[str, 
     return [GrantDef(action, table_parts(securable), None, columns, roles, pos, search_path)]
 
 
-def _principal(node: exp.Expression) -> str:
-    name = node.this.name if isinstance(node.this, exp.Expression) else node.name
+def _principal(node: exp.Expr) -> str:
+    name = node.this.name if isinstance(node.this, exp.Expr) else node.name
     return norm(name)
 
 
@@ -360,7 +360,7 @@ def _command(
     path: str,
 ) -> tuple[str, ...]:
     keyword = str(stmt.this).upper()
-    rest = stmt.expression.name if isinstance(stmt.expression, exp.Expression) else str(stmt.expression or "")
+    rest = stmt.expression.name if isinstance(stmt.expression, exp.Expr) else str(stmt.expression or "")
     if keyword in _DYNAMIC_COMMANDS or rest.upper().startswith("IMMEDIATE"):
         raise LineageError(
             "analysis.dynamic_sql",

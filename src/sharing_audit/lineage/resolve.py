@@ -75,7 +75,7 @@ class NameResolver:
         return None
 
 
-def cte_names(tree: exp.Expression) -> frozenset[str]:
+def cte_names(tree: exp.Expr) -> frozenset[str]:
     """Names of every CTE in a statement (they shadow tables of the same name)."""
     return frozenset(cte.alias_or_name for cte in tree.find_all(exp.CTE))
 
@@ -86,7 +86,7 @@ def is_table_function(table: exp.Table) -> bool:
 
 
 def resolve_tables(
-    query: exp.Expression,
+    query: exp.Expr,
     resolver: NameResolver,
     search_path: tuple[str, ...],
     path: str,

@@ -90,9 +90,9 @@ def lint_policy(policy: Policy) -> list[LintIssue]:
             add("error", "waiver-no-expiry", f"waiver {waiver.id} has no expiry date", waiver.where)
         if waiver.consumer and waiver.consumer not in consumers:
             add("error", "unknown-consumer", f"waiver {waiver.id} names unknown consumer {waiver.consumer!r}", waiver.where)
-        rule = next((r for r in policy.rules if r.id == waiver.rule), None)
-        if rule is not None and not rule.waivable:
-            add("error", "waiver-forbidden", f"rule {rule.id} may not be waived, but waiver {waiver.id} waives it", waiver.where)
+        waived = next((r for r in policy.rules if r.id == waiver.rule), None)
+        if waived is not None and not waived.waivable:
+            add("error", "waiver-forbidden", f"rule {waived.id} may not be waived, but waiver {waiver.id} waives it", waiver.where)
 
     issues.sort(key=lambda i: (i.severity != "error", i.path, i.line))
     return issues
@@ -142,7 +142,7 @@ def _lint_contradictions(policy: Policy, add) -> None:  # type: ignore[no-untype
     """An allowlist that allows what another rule denies to the same consumer."""
 
     def targets(rule: Rule) -> set[str]:
-        out = set(rule.consumers)
+        out: set[str] = set(rule.consumers)
         if rule.federal:
             out |= {c.id for c in policy.consumers if c.federal}
         return out

@@ -20,7 +20,7 @@ class SourceRef:
     line: int
 
 
-class Level(str, enum.Enum):
+class Level(enum.StrEnum):
     """Government level of a consumer."""
 
     FEDERAL = "federal"
@@ -30,14 +30,14 @@ class Level(str, enum.Enum):
     PUBLIC = "public"
 
 
-class Flow(str, enum.Enum):
+class Flow(enum.StrEnum):
     """How a source column reaches a result: as a value, or as a row predicate."""
 
     VALUE = "value"
     PREDICATE = "predicate"
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     """How a violation of a rule is treated; ``review`` is shown but does not fail the run."""
 
     ERROR = "error"

@@ -7,7 +7,7 @@ import enum
 from .interface import Formatter
 
 
-class OutputFormat(str, enum.Enum):
+class OutputFormat(enum.StrEnum):
     """``--format`` choices."""
 
     TEXT = "text"

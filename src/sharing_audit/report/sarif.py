@@ -60,7 +60,7 @@ class SarifFormatter(Formatter):
     def format(self, result: RunResult) -> str:  # noqa: D102
         rules = list(result.rules_in_effect)
         descriptors = [_rule_descriptor(r) for r in rules]
-        index = {r.id: i for i, r in enumerate(rules)}
+        index: dict[str, int] = {r.id: i for i, r in enumerate(rules)}
         results: list[dict[str, Any]] = []
         for f in result.findings:
             item: dict[str, Any] = {

@@ -20,7 +20,7 @@ class TextFormatter(Formatter):
 
     def format(self, result: RunResult) -> str:  # noqa: D102
         lines: list[str] = []
-        names = {c.id: c.name for c in result.policy.consumers}
+        names: dict[str, str] = {c.id: c.name for c in result.policy.consumers}
         for consumer, rules in by_consumer_and_rule(result.findings).items():
             lines.append(self._c("bold", f"{names.get(consumer, consumer)} ({consumer})"))
             for rule_id, findings in rules.items():
