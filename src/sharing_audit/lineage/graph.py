@@ -172,7 +172,8 @@ def build_graph(
             node.deps |= deps
             node.queries.append(query)
 
-    order, cyclic = _topological(nodes)
+    order, blocked = _topological(nodes)
+    cyclic = _in_cycle(nodes, blocked)
     for name in cyclic:
         for od, pf in nodes[name].defs:
             status_of[pf.path].errors.append(
@@ -189,6 +190,8 @@ def build_graph(
     schema = MappingSchema(mapping, normalize=False)
     objects: dict[str, ObjectLineage] = {}
     failed: set[str] = set(cyclic) | {"\0failed"}
+    # Objects behind a cycle come last, so that they report the upstream error.
+    order += [name for name in blocked if name not in cyclic]
     for name in order:
         node = nodes[name]
         if not node.defs:
@@ -379,6 +382,25 @@ def _topological(nodes: dict[str, _Node]) -> tuple[list[str], list[str]]:
                 ready.append(user)
     remaining = [n for n in nodes if n not in set(order)]
     return order, remaining
+
+
+def _in_cycle(nodes: dict[str, _Node], candidates: list[str]) -> set[str]:
+    """Names among ``candidates`` that can reach themselves through their dependencies."""
+    pool = set(candidates)
+    out: set[str] = set()
+    for start in candidates:
+        stack = [d for d in nodes[start].deps if d in pool]
+        seen: set[str] = set()
+        while stack:
+            current = stack.pop()
+            if current == start:
+                out.add(start)
+                break
+            if current in seen:
+                continue
+            seen.add(current)
+            stack.extend(d for d in nodes[current].deps if d in pool)
+    return out
 
 
 def _sha256(path: Path) -> str:

@@ -379,8 +379,8 @@ def _command(
     if keyword in ("COMMENT", "ANALYZE", "VACUUM", "REFRESH", "BEGIN", "COMMIT", "GO"):
         return search_path
     raise LineageError(
-        "analysis.unsupported_statement",
-        f"{keyword} statement is not understood by the SQL parser for dialect {dialect}",
+        "analysis.unparsed",
+        f"{keyword} statement could not be parsed as {dialect} SQL",
         path=path,
         line=pos.line,
     )

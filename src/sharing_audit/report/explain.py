@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..catalog import Catalog
+from ..catalog import Catalog, ColumnKey
 from ..engine import RunResult, deliverable
 from ..names import norm_dotted
 
@@ -50,7 +50,7 @@ def explain_text(result: RunResult, target: str) -> tuple[str, bool]:
                 lines.append(f"  {o.clause}: {' → '.join((str(o.source), *o.path))}{'  [class ' + cls + ']' if cls else ''}")
             lines.append("row sources:")
             for rs in obj.row_sources:
-                filters = "; ".join(f"{c} in ({', '.join(sorted(v))})" for c, v in sorted(rs.filters)) or "no provable filter"
+                filters = "; ".join(_filter_text(catalog, rs.table, c, v) for c, v in sorted(rs.filters, key=lambda f: f[0])) or "no provable filter"
                 lines.append(f"  {rs.table}: {filters}")
         findings = [f for f in result.findings if f.object == obj.name and (column is None or f.output_column == column)]
         lines.append("findings:" if findings else "findings: none")
@@ -60,3 +60,11 @@ def explain_text(result: RunResult, target: str) -> tuple[str, bool]:
             lines.append(f"    authority: {f.authority.title}")
         return "\n".join(lines) + "\n", True
     return "", False
+
+
+def _filter_text(catalog: Catalog, table: str, column: str, values: frozenset[str]) -> str:
+    """A provable filter in words; literals on protected columns are withheld (they may be data)."""
+    schema, _, name = table.partition(".")
+    if catalog.class_of(ColumnKey(schema, name, column)) is not None:
+        return f"{column} restricted to {len(values)} literal value(s) (withheld: protected column)"
+    return f"{column} in ({', '.join(sorted(values))})"
