@@ -31,7 +31,7 @@ def test_report_validates_and_lists_every_file(tmp_path: Path) -> None:
     assert doc["errors"][0]["code"] == "analysis.unparsed"
     leak = [f for f in doc["findings"] if f["rule"] == "phl-protected-classes-no-federal"]
     assert leak and leak[0]["lineage_path"] == ["pars.persons.ssn", "federal_exports.v.ssn"]
-    assert leak[0]["location"] == {"path": "leak.sql", "line": 1, "column": 44}
+    assert leak[0]["location"] == {"path": "leak.sql", "line": 1, "column": 41}
     assert doc["deliveries"]["federal_exports.v"] == ["ice"]
 
 

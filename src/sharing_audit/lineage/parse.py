@@ -247,6 +247,8 @@ def lowercase_identifiers(tree: exp.Expr) -> None:
     changing them again during qualification.
     """
     for ident in tree.find_all(exp.Identifier):
+        if ident.args.get("quoted") and ident._meta is not None:
+            ident.meta["sa_quoted"] = True
         ident.set("this", ident.this.lower())
         ident.set("quoted", True)
 
@@ -264,10 +266,17 @@ def statement_position(stmt: exp.Expr) -> Position:
 
 
 def node_position(node: exp.Expr) -> Position | None:
-    """The position of ``node`` itself or its identifier, if the parser recorded one."""
-    for candidate in (node, node.args.get("this")):
-        if isinstance(candidate, exp.Expr) and candidate._meta and "line" in candidate.meta:
-            return Position(int(candidate.meta["line"]), max(1, int(candidate.meta.get("col", 1)) - len(candidate.name) + 1) if isinstance(candidate, exp.Identifier) else int(candidate.meta.get("col", 1)))
+    """Where ``node`` starts, if the parser recorded it (identifiers carry their end column)."""
+    candidates: tuple[object, ...] = (node, node.args.get("this"))
+    if isinstance(node, (exp.Column, exp.Table)):
+        candidates = tuple(node.args.get(k) for k in ("catalog", "db", "table", "this"))
+    for candidate in candidates:
+        if not isinstance(candidate, exp.Expr) or not candidate._meta or "line" not in candidate.meta:
+            continue
+        column = int(candidate.meta.get("col", 1))
+        if isinstance(candidate, exp.Identifier):
+            column = column - len(candidate.name) + 1 - (2 if candidate.meta.get("sa_quoted") else 0)
+        return Position(int(candidate.meta["line"]), max(1, column))
     return None
 
 
