@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .errors import LineageError
 from .lineage.graph import AnalysisError, LineageGraph
+from .lineage.model import Position
 from .policy.model import ConsumerId, Policy
 
 PUBLIC = "public"
@@ -23,6 +24,9 @@ class Delivery:
     """Only these columns are delivered (a column-level grant); None means all."""
     via: tuple[ConsumerId, ...] = ()
     """Intermediaries the data passes through before reaching ``consumer``."""
+    file: str | None = None
+    """The file of the grant or directive that delivers, if any."""
+    position: Position | None = None
 
 
 class RoleGraph:
@@ -99,16 +103,20 @@ def compute_deliveries(
                 memberships.discard((rg.role, rg.member))
     roles = RoleGraph(policy, memberships)
 
-    # (object, role) -> (columns or None, channel text)
-    grants: dict[tuple[str, str], tuple[frozenset[str] | None, str]] = {}
-    schema_grants: dict[tuple[str, str], str] = {}
+    # (object, role) -> (columns or None, channel text, file, position)
+    grants: dict[tuple[str, str], tuple[frozenset[str] | None, str, str, Position]] = {}
+    schema_grants: dict[tuple[str, str], tuple[str, str, Position]] = {}
     for pf in graph.parsed:
         for g in pf.grants:
             where = f"{pf.path}:{g.position.line}"
             if g.schema is not None:
                 for role in g.roles:
                     if g.action == "grant":
-                        schema_grants[(g.schema, role)] = f"GRANT SELECT ON ALL TABLES IN SCHEMA {g.schema} to {role} ({where})"
+                        schema_grants[(g.schema, role)] = (
+                            f"GRANT SELECT ON ALL TABLES IN SCHEMA {g.schema} to {role} ({where})",
+                            pf.path,
+                            g.position,
+                        )
                     else:
                         schema_grants.pop((g.schema, role), None)
                 continue
@@ -130,7 +138,7 @@ def compute_deliveries(
                     previous = grants.get(key)
                     if previous and previous[0] is not None and cols is not None:
                         cols = previous[0] | cols
-                    grants[key] = (cols, f"GRANT SELECT to {role} ({where})")
+                    grants[key] = (cols, f"GRANT SELECT to {role} ({where})", pf.path, g.position)
                 elif key in grants:
                     current = grants[key][0]
                     if cols is None or current is None:
@@ -138,21 +146,28 @@ def compute_deliveries(
                     else:
                         remaining = current - cols
                         if remaining:
-                            grants[key] = (remaining, grants[key][1])
+                            grants[key] = (remaining, *grants[key][1:])
                         else:
                             del grants[key]
 
     out: dict[str, list[Delivery]] = {}
 
-    def add(obj: str, consumer: ConsumerId, channel: str, columns: frozenset[str] | None = None) -> None:
+    def add(
+        obj: str,
+        consumer: ConsumerId,
+        channel: str,
+        columns: frozenset[str] | None = None,
+        file: str | None = None,
+        position: Position | None = None,
+    ) -> None:
         for target, via in reach(policy, consumer):
             text = channel if not via else f"{channel}, passed on by {' → '.join(via)}"
-            out.setdefault(obj, []).append(Delivery(target, text, columns, via))
+            out.setdefault(obj, []).append(Delivery(target, text, columns, via, file, position))
 
-    for (obj, role), (cols, channel) in grants.items():
+    for (obj, role), (cols, channel, file, position) in grants.items():
         for consumer, mapped in roles.consumers_for(role):
             text = channel if mapped == role else f"{channel}; {mapped} inherits {role}"
-            add(obj, consumer, text, cols)
+            add(obj, consumer, text, cols, file, position)
     objects_by_schema: dict[str, list[str]] = {}
     for name in graph.objects:
         objects_by_schema.setdefault(name.split(".")[0], []).append(name)
@@ -160,21 +175,21 @@ def compute_deliveries(
         for obj in objects_by_schema.get(sd.schema, []):
             for consumer in sd.consumers:
                 add(obj, consumer, f"created in delivery schema {sd.schema}")
-    for (schema, role), channel in schema_grants.items():
+    for (schema, role), (channel, file, position) in schema_grants.items():
         names = list(objects_by_schema.get(schema, []))
         system = policy.system(schema)
         if system:
             names += [f"{system.id}.{t.name}" for t in system.tables]
         for obj in names:
             for consumer, mapped in roles.consumers_for(role):
-                add(obj, consumer, channel if mapped == role else f"{channel}; {mapped} inherits {role}")
+                add(obj, consumer, channel if mapped == role else f"{channel}; {mapped} inherits {role}", None, file, position)
     for pf in graph.parsed:
         if not pf.directives.deliver_to:
             continue
         for od in pf.objects:
             name = graph.resolver.object_name(od.name, od.search_path)
             for declared in pf.directives.deliver_to:
-                add(name, ConsumerId(declared), f"declared destination in {pf.path}")
+                add(name, ConsumerId(declared), f"declared destination in {pf.path}", None, pf.path, od.position)
     for obj, items in out.items():
         unique: dict[tuple[str, frozenset[str] | None], Delivery] = {}
         for d in items:

@@ -9,15 +9,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
-from .catalog import Catalog
+from .catalog import Catalog, ColumnKey
 from .delivery import Delivery, compute_deliveries
 from .errors import PolicyError
 from .findings import Finding
 from .lineage.graph import AnalysisError, FileStatus, LineageGraph, SqlInput, build_graph
-from .lineage.model import ObjectLineage, Position
+from .lineage.model import ObjectLineage, Origin, Position, RowSource, Transform
 from .policy.lint import LintIssue, lint_policy
 from .policy.loader import load_policies
-from .policy.model import ConsumerId, Policy, Rule
+from .policy.model import ConsumerId, Flow, Policy, Rule
 from .rules import RuleContext, rule_kind
 
 EXIT_CLEAN = 0
@@ -131,23 +131,24 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
     )
 
 
-def deliverable(name: str, graph: LineageGraph, catalog: Catalog) -> ObjectLineage | None:
-    """The lineage of a delivered object: a view from the SQL, or a catalog table itself."""
+def deliverable(
+    name: str, graph: LineageGraph, catalog: Catalog, delivery: Delivery | None = None
+) -> ObjectLineage | None:
+    """The lineage of a delivered object: a view from the SQL, or a catalog table itself.
+
+    A catalog table granted directly is reported at the grant that delivers it.
+    """
     if name in graph.objects:
         return graph.objects[name]
     schema, _, table_name = name.partition(".")
     table = catalog.table(schema, table_name)
     if table is None:
         return None
-    from .catalog import ColumnKey
-    from .lineage.model import Origin, RowSource, Transform
-    from .policy.model import Flow
-
-    pos = Position(1, 1)
+    pos = delivery.position if delivery and delivery.position else Position(1, 1)
     return ObjectLineage(
         name=name,
         kind="table",
-        file=name,
+        file=delivery.file if delivery and delivery.file else name,
         position=pos,
         dialect="",
         columns=tuple(
@@ -178,10 +179,10 @@ def evaluate(
     ctx = RuleContext(policy, catalog)
     out: dict[str, Finding] = {}
     for name in sorted(deliveries):
-        obj = deliverable(name, graph, catalog)
-        if obj is None:
-            continue
         for delivery in deliveries[name]:
+            obj = deliverable(name, graph, catalog, delivery)
+            if obj is None:
+                continue
             for rule in rules:
                 if not applies_to(rule, delivery.consumer, policy):
                     continue
