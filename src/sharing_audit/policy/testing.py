@@ -13,7 +13,7 @@ from ..engine import evaluate
 from ..lineage.graph import SqlInput, build_graph
 from .model import Policy
 
-_MARKER = re.compile(r"^\s*--\s*(?P<kind>ruleid|ok):\s*(?P<rule>[\w.-]+)\s*$", re.MULTILINE)
+_MARKER = re.compile(r"^[ \t]*--[ \t]*(?P<kind>ruleid|ok):[ \t]*(?P<rule>[\w.-]+)[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)

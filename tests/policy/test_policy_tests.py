@@ -1,0 +1,39 @@
+"""``policy test``: the demo's rule cases pass, and a wrong expectation is caught."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from helpers import DEMO_POLICIES
+from sharing_audit.engine import load_policy_checked
+from sharing_audit.policy.testing import run_policy_tests
+
+
+def test_demo_policy_cases_pass() -> None:
+    policy, _ = load_policy_checked(DEMO_POLICIES)
+    outcomes = run_policy_tests(policy, DEMO_POLICIES)
+    assert len(outcomes) >= 2 * len(policy.rules)
+    assert [o.name for o in outcomes if not o.passed] == []
+    tested = {o.name.split(": ")[-1] for o in outcomes}
+    assert tested == {r.id for r in policy.rules}
+    first = next(o for o in outcomes if "phl-pars-no-ice.test.sql" in o.name)
+    assert first.name.endswith(":4 ruleid: phl-pars-no-ice")
+
+
+def test_wrong_expectation_fails(tmp_path: Path) -> None:
+    root = tmp_path / "policies"
+    shutil.copytree(DEMO_POLICIES, root)
+    for case in root.rglob("*.test.sql"):
+        case.unlink()
+    (root / "rules" / "phl-pars-no-ice.test.sql").write_text(
+        "-- sharing-audit: deliver-to=ice\n-- ok: phl-pars-no-ice\nSELECT p.ssn FROM pars.persons p;\n"
+        "-- ruleid: phl-pars-no-ice\nSELECT i.race FROM lock_and_track.inmates i;\n",
+        encoding="utf-8",
+    )
+    policy, _ = load_policy_checked(root)
+    outcomes = run_policy_tests(policy, root)
+    assert [(o.passed, o.detail.split(":")[0]) for o in outcomes] == [
+        (False, "expected no finding, got"),
+        (False, "expected a finding, got none"),
+    ]
