@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,10 +14,13 @@ from sqlglot.optimizer.qualify import qualify
 from sqlglot.schema import MappingSchema
 
 from ..catalog import Catalog
+
+logger = logging.getLogger(__name__)
 from ..errors import LineageError
 from .columns import ScopeResult, StatementContext, statement_lineage
 from .model import ObjectLineage, Origin, Position, RowSource
 from .parse import ObjectDef, ParsedFile, node_position, parse_file
+from .prepare import prepare
 from .resolve import NameResolver, resolve_tables
 
 
@@ -114,6 +118,10 @@ def build_graph(
             pf = parse_file(item.path, item.dialect, item.display)
         except LineageError as exc:
             status.errors.append(_error(exc, item.display))
+            continue
+        except Exception as exc:  # noqa: BLE001 - fail closed on any parser fault
+            logger.debug("parser fault in %s", item.display, exc_info=True)
+            status.errors.append(_internal(exc, item.display))
             continue
         status.dialect = pf.dialect
         parsed.append(pf)
@@ -220,6 +228,12 @@ def build_graph(
             od, pf = node.defs[0]
             status_of[exc.path or pf.path].errors.append(_error(exc, exc.path or pf.path, name))
             continue
+        except Exception as exc:  # noqa: BLE001 - fail closed on any analysis fault
+            logger.debug("lineage fault for %s", name, exc_info=True)
+            failed.add(name)
+            od, pf = node.defs[0]
+            status_of[pf.path].errors.append(_internal(exc, pf.path, name, od.position.line))
+            continue
         objects[name] = lineage
         schema.add_table(
             exp.table_(name.split(".")[1], db=name.split(".")[0], quoted=True),
@@ -304,6 +318,7 @@ def _qualified_lineage(
     approved: frozenset[str],
 ) -> ScopeResult:
     _mark_stars(query)
+    prepare(query, schema, pf.dialect)
     try:
         qualified = qualify(
             query,
@@ -412,6 +427,17 @@ def _sha256(path: Path) -> str:
     except OSError:
         return ""
     return digest.hexdigest()
+
+
+def _internal(exc: Exception, path: str, obj: str | None = None, line: int | None = None) -> AnalysisError:
+    # NOTE: only the exception type is reported; its text may quote SQL literals.
+    return AnalysisError(
+        "analysis.internal",
+        f"internal error ({type(exc).__name__}) while analysing; the input is not analysed",
+        path,
+        line,
+        object=obj,
+    )
 
 
 def _error(exc: LineageError, path: str, obj: str | None = None) -> AnalysisError:

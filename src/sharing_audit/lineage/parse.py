@@ -37,6 +37,13 @@ SUPPORTED_DIALECTS = (
 
 _DIRECTIVE = re.compile(r"^\s*--\s*sharing-audit:\s*(?P<body>.*?)\s*$", re.MULTILINE)
 _HEADER_DIALECT = re.compile(r"^\s*--\s*dialect:\s*(?P<name>[A-Za-z0-9_]+)\s*$", re.MULTILINE)
+#: Statements that neither move data nor change who can read it.
+_HARMLESS_COMMANDS = frozenset({"COMMENT", "ANALYZE", "VACUUM", "REFRESH", "BEGIN", "COMMIT", "GO", "START", "END", "CLUSTER", "REINDEX", "CHECKPOINT"})
+_HARMLESS_FORMS = frozenset(
+    {("CREATE", w) for w in ("ROLE", "USER", "GROUP", "SCHEMA", "SEQUENCE", "EXTENSION", "TYPE", "DATABASE", "TABLESPACE", "INDEX", "UNIQUE", "POLICY", "STATISTICS", "DOMAIN", "COLLATION")}
+    | {("ALTER", w) for w in ("ROLE", "USER", "SCHEMA", "SEQUENCE", "EXTENSION", "TYPE", "DATABASE", "INDEX", "POLICY")}
+    | {("DROP", w) for w in ("ROLE", "USER", "GROUP", "SCHEMA", "SEQUENCE", "EXTENSION", "TYPE", "INDEX", "POLICY")}
+)
 _DYNAMIC_COMMANDS = frozenset({"EXECUTE", "EXEC", "PREPARE", "CALL", "DO", "EXECUTE IMMEDIATE"})
 
 
@@ -228,7 +235,14 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
             continue
         elif isinstance(stmt, exp.Set):
             search_path = _set(stmt, search_path)
-        elif isinstance(stmt, (exp.Alter,)):
+        elif isinstance(stmt, exp.Alter):
+            if any(isinstance(a, (exp.RenameTable, exp.RenameColumn)) for a in stmt.args.get("actions") or []):
+                raise LineageError(
+                    "analysis.unsupported_statement",
+                    "ALTER ... RENAME changes object names; rename in the CREATE statements instead",
+                    path=shown,
+                    line=pos.line,
+                )
             continue
         else:
             raise LineageError(
@@ -385,7 +399,13 @@ def _command(
     if keyword == "ALTER" and re.match(r"\s*DEFAULT\s+PRIVILEGES", rest, re.I):
         _default_privileges(rest, pos, search_path, parsed, dialect, path)
         return search_path
-    if keyword in ("COMMENT", "ANALYZE", "VACUUM", "REFRESH", "BEGIN", "COMMIT", "GO"):
+    if keyword == "ALTER" and re.match(r"\s*(TABLE|VIEW|MATERIALIZED\s+VIEW)\b", rest, re.I):
+        _alter_object(rest, pos, search_path, parsed, dialect, path)
+        return search_path
+    if keyword in _HARMLESS_COMMANDS:
+        return search_path
+    first = rest.split(None, 1)[0].upper() if rest.strip() else ""
+    if (keyword, first) in _HARMLESS_FORMS:
         return search_path
     raise LineageError(
         "analysis.unparsed",
@@ -395,11 +415,20 @@ def _command(
     )
 
 
+#: Words of GRANT/REVOKE that some dialects' tokenizers return as plain names.
+_GRANT_KEYWORDS = frozenset(
+    {"TO", "FROM", "ON", "ALL", "TABLES", "IN", "SCHEMA", "GRANT", "SELECT", "WITH", "OPTION",
+     "ADMIN", "ROLE", "USER", "GROUP", "TABLE", "VIEW", "PRIVILEGES", "DEFAULT", "FOR"}
+)
+
+
 def _words(text: str, dialect: str) -> list[str]:
     """Tokens of a command's text, identifiers normalised, keywords upper-cased."""
     out = []
     for tok in sqlglot.tokenize(text, dialect=dialect):
-        if tok.token_type in (TokenType.VAR, TokenType.IDENTIFIER, TokenType.STRING):
+        if tok.token_type is TokenType.VAR and tok.text.upper() in _GRANT_KEYWORDS:
+            out.append(tok.text.upper())
+        elif tok.token_type in (TokenType.VAR, TokenType.IDENTIFIER, TokenType.STRING):
             out.append(norm(tok.text))
         else:
             out.append(tok.text.upper())
@@ -438,8 +467,12 @@ def _grant_command(
     if target_word not in words:
         raise LineageError("analysis.unsupported_statement", f"{action.upper()} statement is not understood", path=path, line=pos.line)
     split = words.index(target_word)
-    head, roles = words[:split], [r for r in _split_names(words[split + 1 :]) if r not in ("WITH", "GRANT", "OPTION", "ADMIN")]
-    roles = [r.split(".")[0] for r in roles]
+    head = words[:split]
+    tail = [w for w in words[split + 1 :] if w not in ("ROLE", "USER", "GROUP")]
+    if "WITH" in tail:
+        tail = tail[: tail.index("WITH")]
+    # MySQL accounts are 'name'@'host': the role is the name.
+    roles = [r.split("@")[0].split(".")[0] for r in _split_names(tail)]
     if "ON" not in head:
         for role in _split_names(head):
             for member in roles:
@@ -461,6 +494,26 @@ def _grant_command(
         raise LineageError("analysis.unsupported_statement", f"{action.upper()} statement is not understood", path=path, line=pos.line)
     for name in names:
         parsed.grants.append(GrantDef(action, tuple(name.split(".")), None, None, tuple(roles), pos, search_path))
+
+
+def _alter_object(
+    text: str, pos: Position, search_path: tuple[str, ...], parsed: ParsedFile, dialect: str, path: str
+) -> None:
+    """``ALTER VIEW v OWNER TO r`` delivers like a grant (owners read everything)."""
+    words = [w for w in _words(text, dialect) if w not in ("MATERIALIZED", "IF", "EXISTS", "ONLY")]
+    if "RENAME" in words or "SET" in words and "SCHEMA" in words:
+        raise LineageError(
+            "analysis.unsupported_statement",
+            "ALTER ... RENAME / SET SCHEMA changes object names; change the CREATE statements instead",
+            path=path,
+            line=pos.line,
+        )
+    if "OWNER" in words and "TO" in words:
+        owner_at = words.index("OWNER")
+        names = _split_names(words[1:owner_at])
+        roles = tuple(_split_names(words[words.index("TO") + 1 :]))
+        if names:
+            parsed.grants.append(GrantDef("grant", tuple(names[0].split(".")), None, None, roles, pos, search_path))
 
 
 def _default_privileges(
