@@ -14,14 +14,14 @@ from sqlglot.optimizer.qualify import qualify
 from sqlglot.schema import MappingSchema
 
 from ..catalog import Catalog
-
-logger = logging.getLogger(__name__)
 from ..errors import LineageError
 from .columns import ScopeResult, StatementContext, statement_lineage
 from .model import ObjectLineage, Origin, Position, RowSource
 from .parse import ObjectDef, ParsedFile, node_position, parse_file
 from .prepare import prepare
 from .resolve import NameResolver, resolve_tables
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
