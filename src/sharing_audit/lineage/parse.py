@@ -236,7 +236,7 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
         elif isinstance(stmt, exp.Set):
             search_path = _set(stmt, search_path)
         elif isinstance(stmt, exp.Alter):
-            if any(isinstance(a, (exp.RenameTable, exp.RenameColumn)) for a in stmt.args.get("actions") or []):
+            if any(isinstance(a, (exp.AlterRename, exp.RenameColumn)) for a in stmt.args.get("actions") or []):
                 raise LineageError(
                     "analysis.unsupported_statement",
                     "ALTER ... RENAME changes object names; rename in the CREATE statements instead",
