@@ -32,12 +32,15 @@ class Catalog:
         self.policy = policy
         self._by_prefix: dict[tuple[str, ...], System] = {}
         self._tables: dict[tuple[str, str], Table] = {}
+        self._columns: dict[tuple[str, str, str], Column] = {}
         for system in policy.systems:
             for name in system.names:
                 self._by_prefix[tuple(name.split("."))] = system
             self._by_prefix.setdefault((system.id,), system)
             for table in system.tables:
                 self._tables[(system.id, table.name)] = table
+                for col in table.columns:
+                    self._columns[(system.id, table.name, col.name)] = col
 
     def system_for(self, prefix: tuple[str, ...]) -> System | None:
         """The system that a qualified prefix (``('pars_prod', 'dbo')`` or ``('pars',)``) names.
@@ -64,8 +67,7 @@ class Catalog:
 
     def column(self, key: ColumnKey) -> Column | None:
         """The catalog column for ``key``, or None for view columns and unknown names."""
-        table = self._tables.get((key.schema, key.object))
-        return table.column(key.column) if table else None
+        return self._columns.get((key.schema, key.object, key.column))
 
     def class_of(self, key: ColumnKey) -> ClassId | None:
         """The sensitivity class of a catalog column, or None."""

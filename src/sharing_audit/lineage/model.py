@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from ..catalog import ColumnKey
 from ..policy.model import Flow
@@ -100,12 +101,13 @@ class ObjectLineage:
     """For an aggregate-only result: the provable minimum group size (0 when unbounded)."""
     dependencies: frozenset[str] = frozenset()
 
+    @cached_property
+    def _by_name(self) -> dict[str, frozenset[Origin]]:
+        return dict(self.columns)
+
     def column(self, name: str) -> frozenset[Origin] | None:
         """Origins of output column ``name``, or None if there is no such column."""
-        for col, origins in self.columns:
-            if col == name:
-                return origins
-        return None
+        return self._by_name.get(name)
 
     def column_names(self) -> tuple[str, ...]:
         """Output column names in order."""
