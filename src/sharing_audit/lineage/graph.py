@@ -161,7 +161,8 @@ def build_graph(
             if od.query is None:
                 node.queries.append(None)
                 continue
-            query = od.query.copy()
+            # NOTE: each parsed query is analysed exactly once, so it is rewritten in place.
+            query = od.query
             try:
                 deps = resolve_tables(query, resolver, od.search_path, pf.path)
             except LineageError as exc:

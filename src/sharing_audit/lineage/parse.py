@@ -268,29 +268,31 @@ def lowercase_identifiers(tree: exp.Expr) -> None:
 
 
 def statement_position(stmt: exp.Expr) -> Position:
-    """The earliest known position in a statement (identifier tokens carry positions)."""
-    best: Position | None = None
+    """The position of a statement's first positioned identifier (its target, for DDL)."""
     for node in stmt.walk():
-        meta = node.meta if node._meta else None
-        if meta and "line" in meta:
-            pos = Position(int(meta["line"]), int(meta.get("col", 1)))
-            if best is None or pos < best:
-                best = pos
-    return best or Position(1, 1)
+        if node._meta and "line" in node._meta:
+            found = node_position(node)
+            if found:
+                return found
+    return Position(1, 1)
+
+
+_NAME_PARTS = ("catalog", "db", "table", "this")
 
 
 def node_position(node: exp.Expr) -> Position | None:
     """Where ``node`` starts, if the parser recorded it (identifiers carry their end column)."""
-    candidates: tuple[object, ...] = (node, node.args.get("this"))
-    if isinstance(node, (exp.Column, exp.Table)):
-        candidates = tuple(node.args.get(k) for k in ("catalog", "db", "table", "this"))
+    args = node.args
+    keys = _NAME_PARTS if isinstance(node, (exp.Column, exp.Table)) else ("this",)
+    candidates = [node] + [args.get(k) for k in keys]
     for candidate in candidates:
-        if not isinstance(candidate, exp.Expr) or not candidate._meta or "line" not in candidate.meta:
+        meta = getattr(candidate, "_meta", None)
+        if not meta or "line" not in meta:
             continue
-        column = int(candidate.meta.get("col", 1))
+        column = int(meta.get("col", 1))
         if isinstance(candidate, exp.Identifier):
-            column = column - len(candidate.name) + 1 - (2 if candidate.meta.get("sa_quoted") else 0)
-        return Position(int(candidate.meta["line"]), max(1, column))
+            column = column - len(candidate.this) + 1 - (2 if meta.get("sa_quoted") else 0)
+        return Position(int(meta["line"]), max(1, column))
     return None
 
 

@@ -22,25 +22,33 @@ PSEUDO_COLUMNS: dict[str, frozenset[str]] = {
 def prepare(query: exp.Expr, schema: MappingSchema, dialect: str) -> None:
     """Expand whole-row references to ``ROW(col, ...)`` and blank out pseudo-columns, in place."""
     pseudo = PSEUDO_COLUMNS["*"] | PSEUDO_COLUMNS.get(dialect, frozenset())
-    for select in list(query.find_all(exp.Select)):
-        tables = _table_sources(select, schema)
-        known = {c for cols in tables.values() for c in cols}
-        for col in list(select.find_all(exp.Column)):
-            if col.find_ancestor(exp.Select) is not select:
-                continue
-            if isinstance(col.this, exp.Star):
-                if col.table in tables and col.parent is not select:
-                    col.replace(_row(col.table, tables[col.table]))
-                continue
-            if col.table:
-                continue
-            name = col.name
-            if name in known:
-                continue
-            if name in tables:
-                col.replace(_row(name, tables[name]))
-            elif name in pseudo:
-                col.replace(exp.Anonymous(this=name.upper(), expressions=[]))
+    aliases = {t.alias_or_name for t in query.find_all(exp.Table)}
+    candidates = []
+    for col in query.find_all(exp.Column):
+        star = isinstance(col.this, exp.Star)
+        if (star and col.table and not isinstance(col.parent, exp.Select)) or (
+            not star and not col.table and (col.name in pseudo or col.name in aliases)
+        ):
+            candidates.append(col)
+    sources: dict[int, dict[str, list[str]]] = {}
+    for col in candidates:
+        select = col.find_ancestor(exp.Select)
+        if select is None:
+            continue
+        if id(select) not in sources:
+            sources[id(select)] = _table_sources(select, schema)
+        tables = sources[id(select)]
+        if isinstance(col.this, exp.Star):
+            if col.table in tables:
+                col.replace(_row(col.table, tables[col.table]))
+            continue
+        name = col.name
+        if any(name in cols for cols in tables.values()):
+            continue
+        if name in tables:
+            col.replace(_row(name, tables[name]))
+        elif name in pseudo:
+            col.replace(exp.Anonymous(this=name.upper(), expressions=[]))
 
 
 def _table_sources(select: exp.Select, schema: MappingSchema) -> dict[str, list[str]]:
