@@ -164,7 +164,7 @@ def build_graph(
             # NOTE: each parsed query is analysed exactly once, so it is rewritten in place.
             query = od.query
             try:
-                deps = resolve_tables(query, resolver, od.search_path, pf.path)
+                deps = resolve_tables(od.index.tables, od.index.ctes, resolver, od.search_path, pf.path)
             except LineageError as exc:
                 status_of[pf.path].errors.append(_error(exc, pf.path, name))
                 node.queries.append(None)
@@ -318,8 +318,8 @@ def _qualified_lineage(
     schema: MappingSchema,
     approved: frozenset[str],
 ) -> ScopeResult:
-    _mark_stars(query)
-    prepare(query, schema, pf.dialect)
+    _mark_stars(od.index.stars)
+    prepare(od.index, schema, pf.dialect)
     try:
         qualified = qualify(
             query,
@@ -361,14 +361,13 @@ def _qualified_lineage(
         raise LineageError("analysis.too_complex", "query is nested too deeply to analyse", path=pf.path, line=od.position.line) from None
 
 
-def _mark_stars(query: exp.Expr) -> None:
-    """Remember where each ``*`` was, so expanded columns can point back at it."""
-    for select in query.find_all(exp.Select):
-        for projection in select.expressions:
-            star = projection if isinstance(projection, exp.Star) else projection.this if isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star) else None
-            if star is not None and star._meta and "line" in star.meta:
-                select.meta["sa_star"] = (int(star.meta["line"]), int(star.meta.get("col", 1)))
-                break
+def _mark_stars(stars: list[exp.Star]) -> None:
+    """Remember where each projected ``*`` was, so expanded columns can point back at it."""
+    for star in stars:
+        select = star.parent.parent if isinstance(star.parent, exp.Column) else star.parent
+        if not isinstance(select, exp.Select) or not star._meta or "line" not in star.meta:
+            continue
+        select.meta.setdefault("sa_star", (int(star.meta["line"]), int(star.meta.get("col", 1))))
 
 
 def _optimize_error_position(message: str) -> tuple[int | None, int | None]:

@@ -60,6 +60,16 @@ class Directives:
 
 
 @dataclass
+class StatementIndex:
+    """Nodes of one statement collected in the single pass that also normalises names."""
+
+    tables: list[exp.Table] = field(default_factory=list)
+    ctes: set[str] = field(default_factory=set)
+    columns: list[exp.Column] = field(default_factory=list)
+    stars: list[exp.Star] = field(default_factory=list)
+
+
+@dataclass
 class ObjectDef:
     """A statement that defines or fills an object from a query."""
 
@@ -72,6 +82,8 @@ class ObjectDef:
     search_path: tuple[str, ...]
     target_columns: tuple[str, ...] = ()
     """Explicit column list (``CREATE VIEW v (a, b)``, ``INSERT INTO t (a, b)``, DDL columns)."""
+    index: StatementIndex = field(default_factory=StatementIndex)
+    """Tables, CTE names, columns and stars of the statement (the target table excluded)."""
 
 
 @dataclass
@@ -211,20 +223,23 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
     for stmt in statements:
         if stmt is None:
             continue
-        lowercase_identifiers(stmt)
+        index = index_statement(stmt)
         pos = statement_position(stmt)
         if isinstance(stmt, exp.Create):
             obj = _create(stmt, pos, search_path, shown)
             if obj:
+                obj.index = _without_target(index, stmt)
                 parsed.objects.append(obj)
         elif isinstance(stmt, exp.Insert):
-            parsed.objects.append(_insert(stmt, pos, search_path, shown))
+            obj = _insert(stmt, pos, search_path, shown)
+            obj.index = _without_target(index, stmt)
+            parsed.objects.append(obj)
         elif isinstance(stmt, exp.Query):
             query_count += 1
             name = directives.name or f"query.{_stem(shown)}"
             if query_count > 1:
                 name = f"{name}_{query_count}"
-            parsed.objects.append(ObjectDef(tuple(name.split(".")), "query", stmt, pos, search_path))
+            parsed.objects.append(ObjectDef(tuple(name.split(".")), "query", stmt, pos, search_path, index=index))
         elif isinstance(stmt, (exp.Grant, exp.Revoke)):
             parsed.grants.extend(_grant(stmt, pos, search_path))
         elif isinstance(stmt, exp.Use):
@@ -254,17 +269,34 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
     return parsed
 
 
-def lowercase_identifiers(tree: exp.Expr) -> None:
-    """Make every identifier lowercase and quoted, for case-insensitive matching.
+def index_statement(tree: exp.Expr) -> StatementIndex:
+    """Lowercase and quote every identifier, and collect the nodes later steps need.
 
-    Quoting keeps dialects that upper-case unquoted names (Snowflake, Oracle) from
-    changing them again during qualification.
+    Lowercasing gives case-insensitive matching; quoting keeps dialects that upper-case
+    unquoted names (Snowflake, Oracle) from changing them again during qualification.
+    One walk does both, because walking a wide view's tree is a large part of its cost.
     """
-    for ident in tree.find_all(exp.Identifier):
-        if ident.args.get("quoted") and ident._meta is not None:
-            ident.meta["sa_quoted"] = True
-        ident.set("this", ident.this.lower())
-        ident.set("quoted", True)
+    index = StatementIndex()
+    for node in tree.walk():
+        if isinstance(node, exp.Identifier):
+            if node.args.get("quoted") and node._meta is not None:
+                node.meta["sa_quoted"] = True
+            node.set("this", node.this.lower())
+            node.set("quoted", True)
+        elif isinstance(node, exp.Column):
+            index.columns.append(node)
+        elif isinstance(node, exp.Table):
+            index.tables.append(node)
+        elif isinstance(node, exp.Star):
+            index.stars.append(node)
+        elif isinstance(node, exp.CTE):
+            index.ctes.add(node.alias_or_name.lower())
+    return index
+
+
+def _without_target(index: StatementIndex, stmt: exp.Expr) -> StatementIndex:
+    target = stmt.this.this if isinstance(stmt.this, exp.Schema) else stmt.this
+    return StatementIndex([t for t in index.tables if t is not target], index.ctes, index.columns, index.stars)
 
 
 def statement_position(stmt: exp.Expr) -> Position:

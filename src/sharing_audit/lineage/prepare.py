@@ -10,6 +10,8 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.schema import MappingSchema
 
+from .parse import StatementIndex
+
 #: Unqualified names that are not columns, per dialect ("*" applies to all dialects).
 PSEUDO_COLUMNS: dict[str, frozenset[str]] = {
     "*": frozenset({"current_date", "current_timestamp", "current_time", "current_user", "session_user", "localtimestamp"}),
@@ -19,12 +21,12 @@ PSEUDO_COLUMNS: dict[str, frozenset[str]] = {
 }
 
 
-def prepare(query: exp.Expr, schema: MappingSchema, dialect: str) -> None:
+def prepare(index: StatementIndex, schema: MappingSchema, dialect: str) -> None:
     """Expand whole-row references to ``ROW(col, ...)`` and blank out pseudo-columns, in place."""
     pseudo = PSEUDO_COLUMNS["*"] | PSEUDO_COLUMNS.get(dialect, frozenset())
-    aliases = {t.alias_or_name for t in query.find_all(exp.Table)}
+    aliases = {t.alias_or_name for t in index.tables}
     candidates = []
-    for col in query.find_all(exp.Column):
+    for col in index.columns:
         star = isinstance(col.this, exp.Star)
         if (star and col.table and not isinstance(col.parent, exp.Select)) or (
             not star and not col.table and (col.name in pseudo or col.name in aliases)

@@ -86,12 +86,13 @@ def is_table_function(table: exp.Table) -> bool:
 
 
 def resolve_tables(
-    query: exp.Expr,
+    tables: list[exp.Table],
+    ctes: set[str] | frozenset[str],
     resolver: NameResolver,
     search_path: tuple[str, ...],
     path: str,
 ) -> set[str]:
-    """Rewrite every table reference in ``query`` to its canonical ``schema.name``.
+    """Rewrite table references (collected from the query) to their canonical ``schema.name``.
 
     Returns:
         The names of objects (not catalog tables) the query reads.
@@ -99,9 +100,8 @@ def resolve_tables(
     Raises:
         LineageError: ``analysis.unresolved_table`` for a name found nowhere.
     """
-    ctes = cte_names(query)
     deps: set[str] = set()
-    for table in list(query.find_all(exp.Table)):
+    for table in tables:
         if is_table_function(table) or not table.name:
             continue
         parts = tuple(p for p in (table.catalog, table.db, table.name) if p)
