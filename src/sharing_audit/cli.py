@@ -106,6 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("--policies", type=Path, default=Path("policies"), help="policies directory")
     ptest = psub.add_parser("test", help="run the rule test cases kept next to the policies", formatter_class=fmt)
     ptest.add_argument("--policies", type=Path, default=Path("policies"), help="policies directory")
+    pdocs = psub.add_parser("docs", help="write the policy reference (Markdown) generated from the policies", formatter_class=fmt)
+    pdocs.add_argument("--policies", type=Path, default=Path("policies"), help="policies directory")
+    pdocs.add_argument("-o", "--output", default="-", help="write here ('-' is stdout)")
     return parser
 
 
@@ -239,6 +242,15 @@ def _cmd_policy_test(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
+def _cmd_policy_docs(args: argparse.Namespace) -> int:
+    from .report.policy_docs import policy_markdown
+
+    policy, _ = load_policy_checked(args.policies)
+    with _output_io(args.output) as out:
+        out.write(policy_markdown(policy))
+    return EXIT_CLEAN
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Entry point of the ``sharing-audit`` console script."""
     parser = _parser()
@@ -262,6 +274,8 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
             code = _cmd_policy_lint(args)
         elif args.command == "policy" and args.policy_command == "test":
             code = _cmd_policy_test(args)
+        elif args.command == "policy" and args.policy_command == "docs":
+            code = _cmd_policy_docs(args)
         else:
             parser.print_help(sys.stderr)
             code = EXIT_ERROR
