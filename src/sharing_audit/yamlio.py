@@ -66,6 +66,12 @@ class _LineLoader(yaml.SafeLoader):
             mapping.key_lines[key] = key_node.start_mark.line + 1
         return mapping
 
+    def construct_yaml_timestamp(self, node: Any) -> Any:  # noqa: D102
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.MarkedYAMLError(problem=f"not a valid date: {exc}", problem_mark=node.start_mark) from None
+
     def construct_sequence(self, node: Any, deep: bool = False) -> Any:  # noqa: D102
         seq = LineList(self.construct_object(child, deep=True) for child in node.value)
         seq.line = node.start_mark.line + 1
@@ -75,6 +81,7 @@ class _LineLoader(yaml.SafeLoader):
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
 
 
 def load_yaml(path: Path, error: type[SharingAuditError]) -> Any:
@@ -113,6 +120,11 @@ def load_yaml(path: Path, error: type[SharingAuditError]) -> Any:
         raise error(f"invalid YAML: {problem}", path=str(path), line=mark_line, column=mark_column) from None
     except yaml.YAMLError as exc:
         raise error(f"invalid YAML: {exc}", path=str(path)) from None
+    except RecursionError:
+        raise error("YAML is nested too deeply", path=str(path)) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # The YAML constructors raise these for values such as the date 2026-02-30.
+        raise error(f"invalid value in YAML ({type(exc).__name__}: {exc})", path=str(path)) from None
 
 
 def line_of(doc: Any, path: Iterable[Any]) -> int | None:

@@ -530,19 +530,23 @@ def _operator_name(node: exp.Expr) -> str:
     return names.get(type(node), node.key)
 
 
+#: Literal node types whose ``this`` is the literal's text (``N'x'`` is National in T-SQL).
+_LITERALS = (exp.Literal, exp.National)
+
+
 def _filter_of(conjunct: exp.Expr) -> tuple[exp.Column, frozenset[str]] | None:
     """``col = 'x'`` or ``col IN ('x', 'y')`` as ``(col, {'x', 'y'})``; otherwise None."""
     if isinstance(conjunct, exp.Paren):
         conjunct = conjunct.this
     if isinstance(conjunct, exp.EQ):
         left, right = conjunct.this, conjunct.expression
-        if isinstance(right, exp.Column) and isinstance(left, exp.Literal):
+        if isinstance(right, exp.Column) and isinstance(left, _LITERALS):
             left, right = right, left
-        if isinstance(left, exp.Column) and isinstance(right, exp.Literal):
+        if isinstance(left, exp.Column) and isinstance(right, _LITERALS):
             return left, frozenset({str(right.this)})
     if isinstance(conjunct, exp.In) and isinstance(conjunct.this, exp.Column) and not conjunct.args.get("query"):
         items = conjunct.expressions
-        if items and all(isinstance(i, exp.Literal) for i in items):
+        if items and all(isinstance(i, _LITERALS) for i in items):
             return conjunct.this, frozenset(str(i.this) for i in items)
     return None
 
@@ -556,8 +560,28 @@ def _add_filter(
     return filters | {(column, allowed)}
 
 
+#: Aggregates that summarise a group without revealing any member's value. MIN, MAX,
+#: STRING_AGG, ARRAY_AGG and the like return members' values, so they do not qualify.
+STATISTICAL_AGGREGATES = (
+    exp.Count,
+    exp.CountIf,
+    exp.Sum,
+    exp.Avg,
+    exp.Stddev,
+    exp.StddevPop,
+    exp.StddevSamp,
+    exp.Variance,
+    exp.VariancePop,
+    exp.ApproxDistinct,
+)
+
+
 def _aggregate_min_count(select: exp.Select) -> int | None:
-    """For a result of only group keys and aggregates: the HAVING COUNT(*) >= k bound (or 0)."""
+    """The provable minimum group size of an aggregate-only result, or None.
+
+    Only group keys and statistical aggregates qualify; the bound comes from
+    ``HAVING COUNT(*) >= k`` and is 0 when there is none.
+    """
     group = select.args.get("group")
     group_keys = {g.sql() for g in group.expressions} if group else set()
     has_aggregate = False
@@ -565,12 +589,13 @@ def _aggregate_min_count(select: exp.Select) -> int | None:
         expr = projection.this if isinstance(projection, exp.Alias) else projection
         if expr.sql() in group_keys:
             continue
-        if expr.find(exp.AggFunc) is None and expr.find(exp.Column) is not None:
+        if expr.find(exp.Window) is not None:
             return None
-        for col in expr.find_all(exp.Column):
-            if col.find_ancestor(exp.AggFunc) is None and col.find_ancestor(exp.Window) is None:
+        for agg in expr.find_all(exp.AggFunc):
+            if not isinstance(agg, STATISTICAL_AGGREGATES) and agg.find(exp.Column) is not None:
                 return None
-            if col.find_ancestor(exp.Window) is not None:
+        for col in expr.find_all(exp.Column):
+            if not isinstance(col.find_ancestor(exp.AggFunc), STATISTICAL_AGGREGATES):
                 return None
         has_aggregate = has_aggregate or expr.find(exp.AggFunc) is not None
     if not has_aggregate and not group:

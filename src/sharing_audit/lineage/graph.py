@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,9 +172,8 @@ def build_graph(
                 node.deps.add("\0failed")
                 continue
             if name in deps:
-                if od.kind in ("insert", "ddl"):
-                    deps.discard(name)
-                else:
+                deps.discard(name)
+                if od.kind not in ("insert", "ddl"):
                     status_of[pf.path].errors.append(
                         AnalysisError("analysis.cyclic_view", f"{name} selects from itself", pf.path, od.position.line, object=name)
                     )
@@ -330,10 +330,7 @@ def _qualified_lineage(
             identify=False,
         )
     except OptimizeError as exc:
-        message = str(exc).split(". Line:")[0]
-        code = "analysis.ambiguous_column" if "ambiguous" in message.lower() else "analysis.unresolved_column"
-        line, column = _optimize_error_position(str(exc))
-        raise LineageError(code, message, path=pf.path, line=line or od.position.line, column=column) from None
+        raise _qualify_error(str(exc), od, pf, schema) from None
     except RecursionError:
         raise LineageError("analysis.too_complex", "query is nested too deeply to analyse", path=pf.path, line=od.position.line) from None
     except (SqlglotError, KeyError, ValueError, TypeError, AttributeError) as exc:
@@ -361,6 +358,43 @@ def _qualified_lineage(
         raise LineageError("analysis.too_complex", "query is nested too deeply to analyse", path=pf.path, line=od.position.line) from None
 
 
+def _qualify_error(text: str, od: ObjectDef, pf: ParsedFile, schema: MappingSchema) -> LineageError:
+    """Turn sqlglot's qualification error into an analysis error at the offending column."""
+    message = text.split(". Line:")[0]
+    match = re.search(r"Column '([^']+)'|Unknown column: (\S+)", message)
+    name = (match.group(1) or match.group(2)) if match else None
+    line, column = _optimize_error_position(text)
+    code = "analysis.unresolved_column"
+    if name:
+        for col in od.index.columns:
+            if col.name != name.split(".")[-1]:
+                continue
+            pos = node_position(col)
+            if pos and not line:
+                line, column = pos.line, pos.column
+            if not col.table and _sources_with_column(col, name, schema) > 1:
+                code = "analysis.ambiguous_column"
+                message = f"column {name!r} is ambiguous: more than one source has it; qualify it"
+            break
+    return LineageError(code, message, path=pf.path, line=line or od.position.line, column=column)
+
+
+def _sources_with_column(col: exp.Column, name: str, schema: MappingSchema) -> int:
+    select = col.find_ancestor(exp.Select)
+    if select is None:
+        return 0
+    count = 0
+    for item in [select.args.get("from_"), *(select.args.get("joins") or [])]:
+        table = item.this if item is not None else None
+        if isinstance(table, exp.Table) and table.db:
+            try:
+                if name in schema.column_names(exp.table_(table.name, db=table.db)):
+                    count += 1
+            except Exception:  # noqa: BLE001 - unknown tables are reported elsewhere
+                continue
+    return count
+
+
 def _mark_stars(stars: list[exp.Star]) -> None:
     """Remember where each projected ``*`` was, so expanded columns can point back at it."""
     for star in stars:
@@ -371,8 +405,6 @@ def _mark_stars(stars: list[exp.Star]) -> None:
 
 
 def _optimize_error_position(message: str) -> tuple[int | None, int | None]:
-    import re
-
     match = re.search(r"Line: (\d+), Col: (\d+)", message)
     return (int(match.group(1)), int(match.group(2))) if match else (None, None)
 

@@ -10,7 +10,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
-from sqlglot.tokenizer_core import TokenType
+from sqlglot.tokenizer_core import Token, TokenType
 
 from ..errors import LineageError
 from ..names import norm, norm_dotted
@@ -38,7 +38,11 @@ SUPPORTED_DIALECTS = (
 _DIRECTIVE = re.compile(r"^\s*--\s*sharing-audit:\s*(?P<body>.*?)\s*$", re.MULTILINE)
 _HEADER_DIALECT = re.compile(r"^\s*--\s*dialect:\s*(?P<name>[A-Za-z0-9_]+)\s*$", re.MULTILINE)
 #: Statements that neither move data nor change who can read it.
-_HARMLESS_COMMANDS = frozenset({"COMMENT", "ANALYZE", "VACUUM", "REFRESH", "BEGIN", "COMMIT", "GO", "START", "END", "CLUSTER", "REINDEX", "CHECKPOINT"})
+_HARMLESS_COMMANDS = frozenset({"COMMENT", "ANALYZE", "VACUUM", "REFRESH", "BEGIN", "COMMIT", "START", "END", "CLUSTER", "REINDEX", "CHECKPOINT"})
+#: ``GO`` ends a batch in T-SQL client tools; it is not SQL, and sqlglot would read the
+#: next statement as its argument. The line becomes a statement separator instead.
+_BATCH_SEPARATOR = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*;?[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_BATCH_DIALECTS = frozenset({"tsql"})
 _HARMLESS_FORMS = frozenset(
     {("CREATE", w) for w in ("ROLE", "USER", "GROUP", "SCHEMA", "SEQUENCE", "EXTENSION", "TYPE", "DATABASE", "TABLESPACE", "INDEX", "UNIQUE", "POLICY", "STATISTICS", "DOMAIN", "COLLATION")}
     | {("ALTER", w) for w in ("ROLE", "USER", "SCHEMA", "SEQUENCE", "EXTENSION", "TYPE", "DATABASE", "INDEX", "POLICY")}
@@ -200,7 +204,11 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
         LineageError: the file cannot be read, does not parse, or uses dynamic SQL.
     """
     shown = display_path or str(path)
-    text = read_sql_text(path)
+    try:
+        text = read_sql_text(path)
+    except LineageError as exc:
+        exc.path = shown
+        raise
     directives = read_directives(text)
     dialect = directives.dialect or default_dialect
     try:
@@ -209,22 +217,48 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
         raise LineageError("analysis.unknown_dialect", f"unknown SQL dialect {dialect!r}", path=shown) from None
     if not text.strip():
         raise LineageError("analysis.empty", "file contains no SQL statements", path=shown)
+    if dialect in _BATCH_DIALECTS:
+        # Same length per line, so every position stays where it was.
+        text = _BATCH_SEPARATOR.sub(lambda m: ";".ljust(len(m.group(0))), text)
+    sql_dialect = Dialect.get_or_raise(dialect)
     try:
-        statements = sqlglot.parse(text, dialect=dialect)
-    except (ParseError, TokenError) as exc:
+        tokens = sql_dialect.tokenize(text)
+        statements = sql_dialect.parser().parse(tokens, text)
+    except TokenError as exc:
         line, column = _error_position(exc)
-        message = _first_line(exc)
-        raise LineageError("analysis.unparsed", f"SQL does not parse: {message}", path=shown, line=line, column=column) from None
+        # NOTE: the tokenizer's message quotes the SQL around the fault; it may hold data.
+        raise LineageError(
+            "analysis.unparsed",
+            "SQL does not tokenize (an unterminated string, comment or quoted name, or an invalid character)",
+            path=shown,
+            line=line,
+            column=column,
+        ) from None
+    except ParseError as exc:
+        line, column = _error_position(exc)
+        raise LineageError("analysis.unparsed", f"SQL does not parse: {_description(exc)}", path=shown, line=line, column=column) from None
     except RecursionError:
         raise LineageError("analysis.too_complex", "SQL is nested too deeply to analyse", path=shown) from None
+    starts = _statement_starts(tokens)
+    if not any(s is not None for s in statements):
+        raise LineageError("analysis.empty", "file contains no SQL statements (only comments or blanks)", path=shown)
     parsed = ParsedFile(path=shown, dialect=dialect, directives=directives)
     search_path = directives.search_path
     query_count = 0
-    for stmt in statements:
+    for number, stmt in enumerate(statements):
         if stmt is None:
             continue
         index = index_statement(stmt)
         pos = statement_position(stmt)
+        if isinstance(stmt, (exp.Command, exp.Execute)) or pos == Position(1, 1):
+            pos = starts[number] if number < len(starts) and len(starts) == len(statements) else pos
+        if isinstance(stmt, exp.Execute):
+            raise LineageError(
+                "analysis.dynamic_sql",
+                "EXEC/EXECUTE runs a procedure or SQL known only at run time; it cannot be analysed",
+                path=shown,
+                line=pos.line,
+            )
         if isinstance(stmt, exp.Create):
             obj = _create(stmt, pos, search_path, shown)
             if obj:
@@ -436,7 +470,7 @@ def _command(
     if keyword == "ALTER" and re.match(r"\s*(TABLE|VIEW|MATERIALIZED\s+VIEW)\b", rest, re.I):
         _alter_object(rest, pos, search_path, parsed, dialect, path)
         return search_path
-    if keyword in _HARMLESS_COMMANDS:
+    if keyword in _HARMLESS_COMMANDS and "\n" not in rest.strip() and ";" not in rest:
         return search_path
     first = rest.split(None, 1)[0].upper() if rest.strip() else ""
     if (keyword, first) in _HARMLESS_FORMS:
@@ -603,9 +637,25 @@ def _error_position(exc: ParseError | TokenError) -> tuple[int | None, int | Non
     return None, None
 
 
-def _first_line(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    # NOTE: sqlglot quotes the offending SQL text in its messages; keep only the
-    # description so that a literal in the SQL never reaches an error message.
-    text = re.sub(r"\s*Line \d+, Col: \d+\..*$", "", text)
-    return text[:200]
+def _description(exc: ParseError) -> str:
+    """The parser's description of an error, without the SQL it quotes (it may hold data)."""
+    errors = getattr(exc, "errors", None) or []
+    if errors and errors[0].get("description"):
+        return str(errors[0]["description"])[:200]
+    return "invalid SQL"
+
+
+def _statement_starts(tokens: list[Token]) -> list[Position]:
+    """Where each semicolon-separated statement starts, aligned with ``parse``'s output."""
+    starts: list[Position] = []
+    begin = True
+    for tok in tokens:
+        if tok.token_type is TokenType.SEMICOLON:
+            if begin:
+                starts.append(Position(tok.line, 1))
+            begin = True
+            continue
+        if begin:
+            starts.append(Position(tok.line, max(1, tok.col - len(tok.text) + 1)))
+            begin = False
+    return starts

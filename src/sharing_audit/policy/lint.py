@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Policy, Rule, SourceRef
+from .model import Flow, Policy, Rule, SourceRef
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,11 @@ def _lint_contradictions(policy: Policy, add) -> None:  # type: ignore[no-untype
         for deny in policy.rules:
             if deny is allow or not (targets(allow) & targets(deny)):
                 continue
-            for name in allow.allow_values:
+            named = [(n, Flow.VALUE) for n in allow.allow_values]
+            named += [(n, Flow.PREDICATE) for n in allow.allow_predicates]
+            for name, flow in named:
+                if flow not in deny.flows:
+                    continue
                 if deny.kind == "deny_system" and name.split(".")[0] in deny.systems:
                     add("error", "contradiction", f"rule {allow.id} allows {name}, which rule {deny.id} denies (system {name.split('.')[0]})", allow.where)
                 cls = classes_of.get(name)

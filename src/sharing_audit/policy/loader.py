@@ -111,9 +111,14 @@ def _validate(path: Path, doc: Any) -> None:
     if errors:
         err = min(errors, key=lambda e: len(e.absolute_path))
         where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
-        raise PolicyError(
-            f"{where}: {err.message}", path=str(path), line=line_of(doc, err.absolute_path)
-        )
+        location = list(err.absolute_path)
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            # Point at the unexpected key itself, not at the mapping that holds it.
+            allowed = err.schema.get("properties", {}) if isinstance(err.schema, dict) else {}
+            extra = [k for k in err.instance if k not in allowed]
+            if extra:
+                location.append(extra[0])
+        raise PolicyError(f"{where}: {err.message}", path=str(path), line=line_of(doc, location))
 
 
 def _date(value: Any, path: Path, line: int) -> dt.date | None:

@@ -33,6 +33,7 @@ class AllowlistRule(RuleKind):
     """
 
     name = "allowlist"
+    honours_redactions = False
 
     def evaluate(self, rule: Rule, obj: ObjectLineage, delivery: Delivery, ctx: RuleContext) -> Iterable[Finding]:  # noqa: D102
         hits = []

@@ -39,6 +39,9 @@ class RuleKind(abc.ABC):
 
     name: ClassVar[str]
     aliases: ClassVar[tuple[str, ...]] = ()
+    honours_redactions: ClassVar[bool] = True
+    """Whether an approved redaction clears a value for this kind. Redactions are approved per
+    class, so kinds that protect whole systems (a token is still that system's data) say no."""
 
     @abc.abstractmethod
     def evaluate(
@@ -53,8 +56,8 @@ class RuleKind(abc.ABC):
 
     # -- shared helpers --------------------------------------------------------------------
 
-    @staticmethod
-    def exposures(rule: Rule, obj: ObjectLineage, delivery: Delivery, ctx: RuleContext) -> Iterator[Exposure]:
+    @classmethod
+    def exposures(cls, rule: Rule, obj: ObjectLineage, delivery: Delivery, ctx: RuleContext) -> Iterator[Exposure]:
         """Origins the consumer receives, limited to the rule's flows and the delivered columns.
 
         Approved redactions and aggregate exemptions are removed here, so every rule kind
@@ -72,7 +75,7 @@ class RuleKind(abc.ABC):
                 continue
             if column is not None and delivery.columns is not None and column not in delivery.columns:
                 continue
-            if origin.masked_by and _redaction_clears(ctx, origin):
+            if origin.masked_by and cls.honours_redactions and _redaction_clears(ctx, origin):
                 continue
             yield Exposure(column, origin)
 

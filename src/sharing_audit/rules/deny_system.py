@@ -31,6 +31,7 @@ class DenySystemRule(RuleKind):
     """
 
     name = "deny_system"
+    honours_redactions = False
 
     def evaluate(self, rule: Rule, obj: ObjectLineage, delivery: Delivery, ctx: RuleContext) -> Iterable[Finding]:  # noqa: D102
         hits = []
