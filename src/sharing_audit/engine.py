@@ -99,7 +99,7 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
     Example:
         >>> from pathlib import Path
         >>> from sharing_audit.checks import sql_inputs_from_paths
-        >>> inputs = sql_inputs_from_paths([Path("fixtures/sql/postgres/lt_roster_ok.sql")], "postgres", Path("."))
+        >>> inputs = sql_inputs_from_paths([Path("fixtures/sql/postgres/ok_lt_roster.sql")], "postgres", Path("."))
         >>> result = run_check(CheckOptions(Path("policies"), tuple(inputs)))
         >>> result.exit_code
         0
