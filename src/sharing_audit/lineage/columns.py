@@ -90,6 +90,9 @@ class StatementContext:
     """Approved redaction functions, normalised (``redact_ssn`` or ``util.redact_ssn``)."""
     path: str
     fallback: Position
+    self_name: str = ""
+    """The object being computed; an INSERT, UPDATE or MERGE that reads its own target gets
+    no origins from that read (its contents are the union of what is written into it)."""
 
 
 def statement_lineage(query: exp.Query, ctx: StatementContext) -> ScopeResult:
@@ -360,6 +363,8 @@ class _Walker:
                 args.update(self._reference(scope, arg_col))
             return frozenset(args)
         full = f"{source.db}.{source.name}"
+        if full == self.ctx.self_name and self.ctx.catalog.column(ColumnKey(source.db, source.name, name)) is None:
+            return frozenset()
         origins: set[Origin] = set()
         obj = self.ctx.objects.get(full)
         found = False

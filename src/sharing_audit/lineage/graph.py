@@ -222,6 +222,10 @@ def build_graph(
                     AnalysisError("analysis.upstream_error", message, pf.path, od.position.line, object=name)
                 )
             continue
+        declared = _target_columns(node, catalog)
+        if declared and not catalog.has_table(*name.split(".", 1)):
+            # A table created by DDL can be read by the statements that fill it.
+            schema.add_table(exp.table_(name.split(".")[1], db=name.split(".")[0], quoted=True), {c: "TEXT" for c in declared}, match_depth=False)
         try:
             lineage = _object_lineage(node, catalog, objects, schema, approved_functions)
         except LineageError as exc:
@@ -267,7 +271,7 @@ def _object_lineage(
             kind = od.kind
         if query is None:
             continue
-        result = _qualified_lineage(query, od, pf, catalog, objects, schema, approved)
+        result = _qualified_lineage(query, od, pf, catalog, objects, schema, approved, node.name)
         names = list(result.columns)
         explicit = od.target_columns or (target_columns if od.kind == "insert" else ())
         if explicit:
@@ -317,6 +321,7 @@ def _qualified_lineage(
     objects: dict[str, ObjectLineage],
     schema: MappingSchema,
     approved: frozenset[str],
+    self_name: str,
 ) -> ScopeResult:
     _mark_stars(od.index.stars)
     prepare(od.index, schema, pf.dialect)
@@ -351,7 +356,7 @@ def _qualified_lineage(
                     line=pos.line,
                     column=pos.column,
                 )
-    ctx = StatementContext(catalog, objects, approved, pf.path, od.position)
+    ctx = StatementContext(catalog, objects, approved, pf.path, od.position, self_name=self_name if od.kind == "insert" else "")
     try:
         return statement_lineage(qualified, ctx)
     except RecursionError:

@@ -268,6 +268,20 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
             obj = _insert(stmt, pos, search_path, shown)
             obj.index = _without_target(index, stmt)
             parsed.objects.append(obj)
+        elif isinstance(stmt, exp.Select) and stmt.args.get("into") is not None:
+            into = stmt.args["into"]
+            stmt.set("into", None)
+            target = into.this
+            parsed.objects.append(
+                ObjectDef(
+                    table_parts(target), "table", stmt, pos, search_path,
+                    index=StatementIndex([t for t in index.tables if t is not target], index.ctes, index.columns, index.stars),
+                )
+            )
+        elif isinstance(stmt, exp.Update):
+            parsed.objects.append(_update(stmt, pos, search_path, shown))
+        elif isinstance(stmt, exp.Merge):
+            parsed.objects.extend(_merge(stmt, pos, search_path, shown))
         elif isinstance(stmt, exp.Query):
             query_count += 1
             name = directives.name or f"query.{_stem(shown)}"
@@ -280,7 +294,8 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
             search_path = (norm(stmt.this.name),) if stmt.this else search_path
         elif isinstance(stmt, exp.Command):
             search_path = _command(stmt, pos, search_path, parsed, dialect, shown)
-        elif isinstance(stmt, (exp.Drop, exp.Comment, exp.Transaction, exp.Commit, exp.Rollback, exp.Analyze)):
+        elif isinstance(stmt, (exp.Drop, exp.Comment, exp.Transaction, exp.Commit, exp.Rollback, exp.Analyze, exp.Delete, exp.TruncateTable)):
+            # These remove data or change nothing that is read.
             continue
         elif isinstance(stmt, exp.Set):
             search_path = _set(stmt, search_path)
@@ -303,7 +318,7 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
     return parsed
 
 
-def index_statement(tree: exp.Expr) -> StatementIndex:
+def index_statement(tree: exp.Expr, normalise: bool = True) -> StatementIndex:
     """Lowercase and quote every identifier, and collect the nodes later steps need.
 
     Lowercasing gives case-insensitive matching; quoting keeps dialects that upper-case
@@ -313,6 +328,8 @@ def index_statement(tree: exp.Expr) -> StatementIndex:
     index = StatementIndex()
     for node in tree.walk():
         if isinstance(node, exp.Identifier):
+            if not normalise:
+                continue
             if node.args.get("quoted") and node._meta is not None:
                 node.meta["sa_quoted"] = True
             node.set("this", node.this.lower())
@@ -410,6 +427,92 @@ def _insert(stmt: exp.Insert, pos: Position, search_path: tuple[str, ...], path:
         # INSERT ... VALUES carries literals only.
         return ObjectDef(table_parts(target), "insert", None, pos, search_path, columns)
     return ObjectDef(table_parts(target), "insert", query, pos, search_path, columns)
+
+
+def _assignments(pairs: list[exp.Expr], path: str, pos: Position) -> tuple[list[str], list[exp.Expr]]:
+    """``SET a = expr, ...`` as target column names and value expressions."""
+    names: list[str] = []
+    values: list[exp.Expr] = []
+    for pair in pairs:
+        if not isinstance(pair, exp.EQ) or not isinstance(pair.this, exp.Column):
+            raise LineageError("analysis.unsupported_statement", "SET clause not understood", path=path, line=pos.line)
+        names.append(norm(pair.this.name))
+        values.append(pair.expression)
+    return names, values
+
+
+def _synthesized(
+    target: exp.Table,
+    names: list[str],
+    values: list[exp.Expr],
+    sources: list[exp.Expr],
+    on: exp.Expr | None,
+    where: exp.Expr | None,
+    pos: Position,
+    search_path: tuple[str, ...],
+) -> ObjectDef:
+    """An UPDATE or MERGE action as ``INSERT INTO target (names) SELECT values FROM ...``.
+
+    The target is read too (its columns can appear in the values and conditions); the
+    lineage graph gives such a self-read no origins of its own.
+    """
+    select = exp.Select(expressions=[exp.alias_(v.copy(), n, quoted=True) for n, v in zip(names, values, strict=True)])
+    select.set("from_", exp.From(this=target.copy()))
+    joins: list[exp.Expr] = []
+    for source in sources:
+        source = source.copy()
+        inner = source.args.pop("joins", None) or [] if isinstance(source, exp.Table) else []
+        joins.append(exp.Join(this=source, on=on.copy()) if on is not None else exp.Join(this=source))
+        joins.extend(inner)
+    if joins:
+        select.set("joins", joins)
+    if where is not None:
+        select.set("where", exp.Where(this=where.copy()))
+    index = index_statement(select, normalise=False)
+    target_name = table_parts(target)
+    index.tables = [t for t in index.tables if t is not select.args["from_"].this] + [select.args["from_"].this]
+    return ObjectDef(target_name, "insert", select, pos, search_path, tuple(names), index)
+
+
+def _update(stmt: exp.Update, pos: Position, search_path: tuple[str, ...], path: str) -> ObjectDef:
+    target = stmt.this
+    if not isinstance(target, exp.Table):
+        raise LineageError("analysis.unsupported_statement", "UPDATE of something other than a table", path=path, line=pos.line)
+    names, values = _assignments(list(stmt.expressions), path, pos)
+    from_ = stmt.args.get("from_")
+    sources = [from_.this] if from_ is not None else []
+    sources += list(stmt.args.get("joins") or [])
+    where = stmt.args.get("where")
+    return _synthesized(target, names, values, sources, None, where.this if where is not None else None, pos, search_path)
+
+
+def _merge(stmt: exp.Merge, pos: Position, search_path: tuple[str, ...], path: str) -> list[ObjectDef]:
+    target, using, on = stmt.this, stmt.args.get("using"), stmt.args.get("on")
+    if not isinstance(target, exp.Table) or using is None:
+        raise LineageError("analysis.unsupported_statement", "MERGE not understood", path=path, line=pos.line)
+    out: list[ObjectDef] = []
+    whens = stmt.args.get("whens")
+    for when in whens.expressions if whens is not None else []:
+        action = when.args.get("then")
+        condition = when.args.get("condition")
+        if isinstance(action, exp.Update):
+            names, values = _assignments(list(action.expressions), path, pos)
+        elif isinstance(action, exp.Insert):
+            columns = action.this.expressions if isinstance(action.this, exp.Tuple) else []
+            row = action.expression
+            values = list(row.expressions) if isinstance(row, exp.Tuple) else []
+            names = [norm(c.name) for c in columns]
+            if not names or len(names) != len(values):
+                raise LineageError(
+                    "analysis.unsupported_statement",
+                    "MERGE ... INSERT needs an explicit column list and values",
+                    path=path,
+                    line=pos.line,
+                )
+        else:
+            continue  # DELETE or DO NOTHING moves no data in
+        out.append(_synthesized(target, names, values, [using], on, condition, pos, search_path))
+    return out
 
 
 def _is_read_privilege(priv: exp.Expr) -> bool:
