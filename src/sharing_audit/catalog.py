@@ -69,6 +69,15 @@ class Catalog:
         """The catalog column for ``key``, or None for view columns and unknown names."""
         return self._columns.get((key.schema, key.object, key.column))
 
+    def identifies(self, key: ColumnKey) -> bool:
+        """Whether grouping by this column makes each group one person or record."""
+        col = self.column(key)
+        if col is None:
+            return False
+        if col.key:
+            return True
+        return any(c.id == col.cls and c.identifying for c in self.policy.classes)
+
     def class_of(self, key: ColumnKey) -> ClassId | None:
         """The sensitivity class of a catalog column, or None."""
         col = self.column(key)

@@ -103,7 +103,7 @@ class SqlCheck:
 
 def _expand(pattern: Path) -> list[Path]:
     if pattern.is_dir():
-        return sorted(p for p in pattern.rglob("*.sql") if p.is_file())
+        return sorted(p for p in pattern.rglob("*") if p.suffix.lower() == ".sql" and p.is_file())
     if pattern.is_file():
         return [pattern]
     return sorted(Path(p) for p in glob.glob(str(pattern), recursive=True) if Path(p).is_file())

@@ -62,8 +62,12 @@ def _fatal(message: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Show defaults, and keep the exit-code table's layout."""
+
+
 def _parser() -> argparse.ArgumentParser:
-    fmt = argparse.ArgumentDefaultsHelpFormatter
+    fmt = _HelpFormatter
     parser = argparse.ArgumentParser(
         prog="sharing-audit",
         description="Prove that a jurisdiction's SQL views and exports never hand protected fields to consumers its policies forbid.",

@@ -141,8 +141,11 @@ def compute_deliveries(
                     grants[key] = (cols, f"GRANT SELECT to {role} ({where})", pf.path, g.position)
                 elif key in grants:
                     current = grants[key][0]
-                    if cols is None or current is None:
+                    if cols is None:
                         del grants[key]
+                    elif current is None:
+                        # A column-level REVOKE leaves a table-level GRANT in force.
+                        continue
                     else:
                         remaining = current - cols
                         if remaining:
@@ -184,11 +187,19 @@ def compute_deliveries(
             for consumer, mapped in roles.consumers_for(role):
                 add(obj, consumer, channel if mapped == role else f"{channel}; {mapped} inherits {role}", None, file, position)
     for pf in graph.parsed:
-        if not pf.directives.deliver_to:
-            continue
+        known = [c for c in pf.directives.deliver_to if policy.consumer(c) is not None]
+        for declared in sorted(set(pf.directives.deliver_to) - set(known)):
+            errors.append(
+                AnalysisError(
+                    "analysis.unknown_consumer",
+                    f"deliver-to names {declared!r}, which is not a consumer in the policies",
+                    pf.path,
+                    1,
+                )
+            )
         for od in pf.objects:
             name = graph.resolver.object_name(od.name, od.search_path)
-            for declared in pf.directives.deliver_to:
+            for declared in known:
                 add(name, ConsumerId(declared), f"declared destination in {pf.path}", None, pf.path, od.position)
     for obj, items in out.items():
         unique: dict[tuple[str, frozenset[str] | None], Delivery] = {}

@@ -293,7 +293,9 @@ class _Walker:
             conjuncts.extend((c, None) for c in _conjuncts(where.this))
         for join in select.args.get("joins") or []:
             on = join.args.get("on")
-            if on is not None:
+            # An ON condition limits the joined table's rows only when the join keeps no
+            # unmatched rows of it: not for RIGHT or FULL joins.
+            if on is not None and str(join.args.get("side") or "").upper() not in ("RIGHT", "FULL"):
                 conjuncts.extend((c, join.this.alias_or_name) for c in _conjuncts(on))
         for conjunct, only_alias in conjuncts:
             parsed = _filter_of(conjunct)

@@ -48,6 +48,11 @@ _HARMLESS_FORMS = frozenset(
     | {("ALTER", w) for w in ("ROLE", "USER", "SCHEMA", "SEQUENCE", "EXTENSION", "TYPE", "DATABASE", "INDEX", "POLICY")}
     | {("DROP", w) for w in ("ROLE", "USER", "GROUP", "SCHEMA", "SEQUENCE", "EXTENSION", "TYPE", "INDEX", "POLICY")}
 )
+#: Functions whose string argument is SQL run elsewhere or at run time (dynamic SQL).
+DYNAMIC_SQL_FUNCTIONS = frozenset(
+    {"dblink", "dblink_exec", "dblink_open", "query_to_xml", "query_to_xml_and_xmlschema", "query_to_xmlschema",
+     "openquery", "openrowset", "opendatasource", "sp_executesql", "system$query", "exec_sql"}
+)
 _DYNAMIC_COMMANDS = frozenset({"EXECUTE", "EXEC", "PREPARE", "CALL", "DO", "EXECUTE IMMEDIATE"})
 
 
@@ -71,6 +76,8 @@ class StatementIndex:
     ctes: set[str] = field(default_factory=set)
     columns: list[exp.Column] = field(default_factory=list)
     stars: list[exp.Star] = field(default_factory=list)
+    dynamic: list[exp.Expr] = field(default_factory=list)
+    """Calls of functions that run SQL given as a string."""
 
 
 @dataclass
@@ -250,6 +257,15 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
             continue
         index = index_statement(stmt)
         pos = statement_position(stmt)
+        if index.dynamic:
+            call = index.dynamic[0]
+            where = node_position(call) or pos
+            raise LineageError(
+                "analysis.dynamic_sql",
+                f"{str(call.this).upper()}() runs SQL given as a string; it cannot be analysed",
+                path=shown,
+                line=where.line,
+            )
         if isinstance(stmt, (exp.Command, exp.Execute)) or pos == Position(1, 1):
             pos = starts[number] if number < len(starts) and len(starts) == len(statements) else pos
         if isinstance(stmt, exp.Execute):
@@ -342,6 +358,8 @@ def index_statement(tree: exp.Expr, normalise: bool = True) -> StatementIndex:
             index.stars.append(node)
         elif isinstance(node, exp.CTE):
             index.ctes.add(node.alias_or_name.lower())
+        elif isinstance(node, exp.Anonymous) and str(node.this).lower() in DYNAMIC_SQL_FUNCTIONS:
+            index.dynamic.append(node)
     return index
 
 
@@ -567,6 +585,9 @@ def _command(
     if keyword in ("GRANT", "REVOKE"):
         _grant_command(keyword.lower(), rest, pos, search_path, parsed, dialect, path)
         return search_path
+    if keyword == "ALTER" and re.match(r"\s*SESSION\s+SET\s+CURRENT_SCHEMA\s*=", rest, re.I):
+        # Oracle's way of setting the schema for unqualified names.
+        return _set_text(re.sub(r"(?i)^\s*SESSION\s+SET\s+", "", rest), search_path)
     if keyword == "ALTER" and re.match(r"\s*DEFAULT\s+PRIVILEGES", rest, re.I):
         _default_privileges(rest, pos, search_path, parsed, dialect, path)
         return search_path
@@ -712,14 +733,19 @@ def _default_privileges(
 def _set(stmt: exp.Set, search_path: tuple[str, ...]) -> tuple[str, ...]:
     for item in stmt.expressions:
         eq = item.this if isinstance(item, exp.SetItem) else item
-        if isinstance(eq, exp.EQ) and eq.this.name.lower() == "search_path":
-            values = [norm(v.name) for v in eq.expression.flatten()] if eq.expression else []
-            return tuple(values)
+        if isinstance(eq, exp.EQ) and eq.this.name.lower() in ("search_path", "schema", "current_schema"):
+            value = eq.expression
+            parts = list(value.expressions) if isinstance(value, exp.Tuple) else [value]
+            return tuple(norm(v.name) for v in parts if v is not None and v.name)
     return search_path
 
 
 def _set_text(text: str, search_path: tuple[str, ...]) -> tuple[str, ...]:
-    match = re.match(r"\s*(?:SESSION\s+|LOCAL\s+)?search_path\s*(?:TO|=)\s*(?P<v>.+?)\s*;?\s*$", text, re.I | re.S)
+    match = re.match(
+        r"\s*(?:SESSION\s+|LOCAL\s+)?(?:search_path\s*(?:TO|=)|SCHEMA|CURRENT_SCHEMA\s*=)\s*(?P<v>.+?)\s*;?\s*$",
+        text,
+        re.I | re.S,
+    )
     if not match:
         return search_path
     return tuple(norm(v.strip().strip("'\"")) for v in match.group("v").split(",") if v.strip())

@@ -175,7 +175,9 @@ class _Builder:
         )
 
     def sensitivity_class(self, path: Path, item: LineDict) -> SensitivityClass:
-        return SensitivityClass(ClassId(item["id"]), item["description"], self._where(path, item))
+        return SensitivityClass(
+            ClassId(item["id"]), item["description"], self._where(path, item), item.get("identifying", False)
+        )
 
     def system(self, path: Path, item: LineDict) -> System:
         tables = tuple(
@@ -188,6 +190,7 @@ class _Builder:
                         cls=ClassId(c["class"]) if c.get("class") else None,
                         aliases=tuple(norm(a) for a in c.get("aliases", [])),
                         description=c.get("description", ""),
+                        key=c.get("key", False),
                     )
                     for c in t["columns"]
                 ),

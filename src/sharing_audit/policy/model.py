@@ -66,6 +66,8 @@ class SensitivityClass:
     id: ClassId
     description: str
     where: SourceRef | None = None
+    identifying: bool = False
+    """Values single out a person (an SSN, a name); grouping by it makes each group one person."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class Column:
     aliases: tuple[str, ...] = ()
     """Other spellings of this column in export headers (``soc_sec_no``)."""
     description: str = ""
+    key: bool = False
+    """A record or person key: grouping by it makes each group one record."""
 
 
 @dataclass(frozen=True)

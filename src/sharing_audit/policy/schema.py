@@ -34,12 +34,13 @@ CONSUMER = _obj(
     ("id", "name", "federal", "level"),
 )
 
-CLASS = _obj({"id": _ID, "description": _STR}, ("id", "description"))
+CLASS = _obj({"id": _ID, "description": _STR, "identifying": {"type": "boolean"}}, ("id", "description"))
 
 COLUMN = _obj(
     {
         "name": _STR,
         "class": {"type": ["string", "null"]},
+        "key": {"type": "boolean"},
         "aliases": {"type": "array", "items": _STR},
         "description": _STR,
     },

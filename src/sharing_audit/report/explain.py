@@ -23,7 +23,11 @@ def explain_text(result: RunResult, target: str) -> tuple[str, bool]:
         obj = deliverable(name, result.graph, catalog)
         if obj is None or (column is not None and obj.column(column) is None):
             continue
-        lines = [f"{obj.name} ({obj.kind}) defined in {obj.file}:{obj.position.line}"]
+        is_catalog = obj.name not in result.graph.objects
+        if is_catalog:
+            lines = [f"{obj.name} (table) in the policy catalog"]
+        else:
+            lines = [f"{obj.name} ({obj.kind}) defined in {obj.file}:{obj.position.line}"]
         deliveries = result.deliveries.get(obj.name, [])
         if deliveries:
             lines.append("delivered to:")
@@ -52,7 +56,14 @@ def explain_text(result: RunResult, target: str) -> tuple[str, bool]:
             for rs in obj.row_sources:
                 filters = "; ".join(_filter_text(catalog, rs.table, c, v) for c, v in sorted(rs.filters, key=lambda f: f[0])) or "no provable filter"
                 lines.append(f"  {rs.table}: {filters}")
-        findings = [f for f in result.findings if f.object == obj.name and (column is None or f.output_column == column)]
+        if is_catalog:
+            lines.extend(_downstream(result, obj.name, column))
+        findings = [
+            f
+            for f in result.findings
+            if (f.object == obj.name and (column is None or f.output_column == column))
+            or (is_catalog and any(_matches(s, obj.name, column) for s in f.sources))
+        ]
         lines.append("findings:" if findings else "findings: none")
         for f in findings:
             state = f"waived by {f.waived_by}" if f.waived_by else f.severity.value
@@ -68,3 +79,20 @@ def _filter_text(catalog: Catalog, table: str, column: str, values: frozenset[st
     if catalog.class_of(ColumnKey(schema, name, column)) is not None:
         return f"{column} restricted to {len(values)} literal value(s) (withheld: protected column)"
     return f"{column} in ({', '.join(sorted(values))})"
+
+
+def _matches(source: str, table: str, column: str | None) -> bool:
+    return source == f"{table}.{column}" if column else source.startswith(f"{table}.")
+
+
+def _downstream(result: RunResult, table: str, column: str | None) -> list[str]:
+    """Every object column and row filter that a catalog table (or one column) reaches."""
+    uses: set[str] = set()
+    for name, obj in result.graph.objects.items():
+        for out_col, origin in obj.all_origins():
+            if _matches(str(origin.source), table, column):
+                target = f"{name}.{out_col}" if out_col else f"{name} <{origin.clause}>"
+                uses.add(f"  {' → '.join((str(origin.source), *origin.path, target))}  [{origin.flow.value}, {origin.transform.value}]")
+    if not uses:
+        return ["used by: no object in the SQL analysed"]
+    return ["used by:", *sorted(uses)]

@@ -68,7 +68,7 @@ class RuleKind(abc.ABC):
             and obj.aggregate_min_count is not None
             and obj.aggregate_min_count >= rule.aggregate_exemption.min_count
         )
-        if exempt_aggregate:
+        if exempt_aggregate and not _groups_individuals(obj, ctx):
             return
         for column, origin in obj.all_origins():
             if origin.flow not in rule.flows:
@@ -138,6 +138,14 @@ def collapse(findings: Iterable[tuple[Exposure, str]]) -> list[tuple[Exposure, s
         else:
             best[key] = (current, current_reason, count + 1)
     return sorted(best.values(), key=lambda item: (item[0].origin.position, str(item[0].origin.source)))
+
+
+def _groups_individuals(obj: ObjectLineage, ctx: RuleContext) -> bool:
+    """Whether a group key singles out a person or record (an SSN, a name, a person key).
+
+    Then ``HAVING COUNT(*) >= k`` counts one person's rows, not k people.
+    """
+    return any(o.clause == "GROUP BY" and ctx.catalog.identifies(o.source) for o in obj.predicates)
 
 
 def _redaction_clears(ctx: RuleContext, origin: Origin) -> bool:
