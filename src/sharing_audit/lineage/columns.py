@@ -334,14 +334,7 @@ class _Walker:
             if table in current.sources:
                 return self._from_source(current, current.sources[table], col)
             current = current.parent
-        pos = self._pos(col)
-        raise LineageError(
-            "analysis.unresolved_column",
-            f"column {col.sql()!r} cannot be resolved to a source",
-            path=self.ctx.path,
-            line=pos.line,
-            column=pos.column,
-        )
+        raise self._unresolved(col, f"column {col.sql()!r} cannot be resolved to a source")
 
     def _from_source(self, scope: Scope, source: exp.Table | Scope, col: exp.Column) -> frozenset[Origin]:
         name = col.name
@@ -352,13 +345,7 @@ class _Walker:
                 return result.columns[name]
             if result.any_column is not None:
                 return result.any_column
-            raise LineageError(
-                "analysis.unresolved_column",
-                f"column {name!r} is not an output of the subquery or CTE it is read from",
-                path=self.ctx.path,
-                line=pos.line,
-                column=pos.column,
-            )
+            raise self._unresolved(col, f"column {name!r} is not an output of the subquery or CTE it is read from")
         if is_table_function(source):
             args: set[Origin] = set()
             for arg_col in source.find_all(exp.Column):
@@ -381,14 +368,12 @@ class _Walker:
             found = True
             origins.add(Origin(key, Flow.VALUE, Transform.IDENTITY, (), pos, "SELECT"))
         if not found:
-            raise LineageError(
-                "analysis.unresolved_column",
-                f"column {name!r} is not in {full}",
-                path=self.ctx.path,
-                line=pos.line,
-                column=pos.column,
-            )
+            raise self._unresolved(col, f"column {name!r} is not in {full}")
         return frozenset(origins)
+
+    def _unresolved(self, col: exp.Column, message: str) -> LineageError:
+        pos = self._pos(col)
+        return LineageError("analysis.unresolved_column", message, path=self.ctx.path, line=pos.line, column=pos.column)
 
     def _path_transform(self, col: exp.Expr, top: exp.Expr) -> tuple[Transform, tuple[str, ...], str | None]:
         """What the expression between ``col`` and the clause root ``top`` does to it."""

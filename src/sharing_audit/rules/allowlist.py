@@ -8,7 +8,7 @@ from ..delivery import Delivery
 from ..findings import Finding
 from ..lineage.model import ObjectLineage
 from ..policy.model import Flow, Rule
-from .base import RuleContext, RuleKind, collapse
+from .base import RuleContext, RuleKind, collapse, from_rule_systems
 
 
 class AllowlistRule(RuleKind):
@@ -39,9 +39,7 @@ class AllowlistRule(RuleKind):
         hits = []
         for exposure in self.exposures(rule, obj, delivery, ctx):
             source = exposure.origin.source
-            if source.schema not in rule.systems:
-                continue
-            if rule.tables and source.object_name not in rule.tables:
+            if not from_rule_systems(rule, source):
                 continue
             name = str(source)
             if exposure.origin.flow is Flow.VALUE:

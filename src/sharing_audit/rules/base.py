@@ -123,6 +123,11 @@ class RuleKind(abc.ABC):
         )
 
 
+def from_rule_systems(rule: Rule, source: ColumnKey) -> bool:
+    """Whether ``source`` lies in the systems (and, if listed, the tables) a rule names."""
+    return source.schema in rule.systems and (not rule.tables or source.object_name in rule.tables)
+
+
 def collapse(findings: Iterable[tuple[Exposure, str]]) -> list[tuple[Exposure, str, int]]:
     """One entry per (column or clause, source, flow): the shortest path, and how many others."""
     best: dict[tuple[str | None, str, ColumnKey, Flow], tuple[Exposure, str, int]] = {}

@@ -8,7 +8,7 @@ from ..delivery import Delivery
 from ..findings import Finding
 from ..lineage.model import ObjectLineage
 from ..policy.model import Rule
-from .base import RuleContext, RuleKind, collapse
+from .base import RuleContext, RuleKind, collapse, from_rule_systems
 
 
 class DenySystemRule(RuleKind):
@@ -37,9 +37,7 @@ class DenySystemRule(RuleKind):
         hits = []
         for exposure in self.exposures(rule, obj, delivery, ctx):
             source = exposure.origin.source
-            if source.schema not in rule.systems:
-                continue
-            if rule.tables and source.object_name not in rule.tables:
+            if not from_rule_systems(rule, source):
                 continue
             hits.append((exposure, f"no {source.schema} data may reach this consumer"))
         return [self.finding(rule, obj, delivery, ctx, e, why, n) for e, why, n in collapse(hits)]
