@@ -8,7 +8,7 @@ from .names import norm
 from .policy.model import ClassId, Column, Policy, System, Table
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ColumnKey:
     """A fully qualified column: ``schema.object.column`` (for catalog tables, the system id)."""
 

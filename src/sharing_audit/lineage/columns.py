@@ -111,6 +111,7 @@ class _Walker:
     def __init__(self, ctx: StatementContext) -> None:
         self.ctx = ctx
         self.memo: dict[int, ScopeResult] = {}
+        self.positions: dict[int, Position] = {}
         self.in_progress: dict[int, ScopeResult | None] = {}
 
     # -- scopes ---------------------------------------------------------------------------
@@ -412,6 +413,12 @@ class _Walker:
         return name in approved
 
     def _pos(self, node: exp.Expr) -> Position:
+        known = self.positions.get(id(node))
+        if known is None:
+            known = self.positions[id(node)] = self._find_pos(node)
+        return known
+
+    def _find_pos(self, node: exp.Expr) -> Position:
         found = node_position(node)
         if found:
             return found
@@ -579,8 +586,10 @@ def _aggregate_min_count(select: exp.Select) -> int | None:
     has_aggregate = False
     for projection in select.expressions:
         expr = projection.this if isinstance(projection, exp.Alias) else projection
-        if expr.sql() in group_keys:
+        if group_keys and expr.sql() in group_keys:
             continue
+        if not group_keys and isinstance(expr, exp.Column):
+            return None  # a bare column without GROUP BY: not an aggregate result
         if expr.find(exp.Window) is not None:
             return None
         for agg in expr.find_all(exp.AggFunc):

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from sqlglot import exp
 from sqlglot.errors import OptimizeError, SqlglotError
-from sqlglot.optimizer.qualify import qualify
+from sqlglot.optimizer.qualify_columns import qualify_columns, validate_qualify_columns
+from sqlglot.optimizer.qualify_tables import qualify_tables
 from sqlglot.schema import MappingSchema
 
 from ..catalog import Catalog
@@ -326,14 +327,11 @@ def _qualified_lineage(
     _mark_stars(od.index.stars)
     prepare(od.index, schema, pf.dialect)
     try:
-        qualified = qualify(
-            query,
-            schema=schema,
-            dialect=pf.dialect,
-            validate_qualify_columns=True,
-            quote_identifiers=False,
-            identify=False,
-        )
+        # NOTE: qualify()'s first step, normalize_identifiers, is skipped: index_statement
+        # already lowercased and quoted every identifier. The remaining steps are qualify's.
+        qualified = qualify_tables(query, dialect=pf.dialect)
+        qualified = qualify_columns(qualified, schema, expand_alias_refs=True, expand_stars=True)
+        validate_qualify_columns(qualified)
     except OptimizeError as exc:
         raise _qualify_error(str(exc), od, pf, schema) from None
     except RecursionError:
@@ -345,7 +343,7 @@ def _qualified_lineage(
             path=pf.path,
             line=od.position.line,
         ) from None
-    for select in qualified.find_all(exp.Select):
+    for select in qualified.find_all(exp.Select) if od.index.stars else ():
         for projection in select.expressions:
             if isinstance(projection, exp.Star) or (isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star)):
                 pos = node_position(projection) or od.position

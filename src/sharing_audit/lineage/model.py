@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 
 from ..catalog import ColumnKey
@@ -41,7 +41,7 @@ _RANK = {
 }
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Position:
     """A 1-based line and column in a SQL file."""
 
@@ -49,7 +49,7 @@ class Position:
     column: int = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """One way a base catalog column reaches an object."""
 
@@ -69,7 +69,16 @@ class Origin:
 
     def hop(self, through: str, position: Position) -> Origin:
         """This origin seen through object column ``through``, from ``position``."""
-        return replace(self, path=(*self.path, through), position=position)
+        return Origin(
+            self.source,
+            self.flow,
+            self.transform,
+            (*self.path, through),
+            position,
+            self.clause,
+            self.functions,
+            self.masked_by,
+        )
 
 
 @dataclass(frozen=True)
