@@ -3,8 +3,8 @@
 
 Standalone script, not a test::
 
-    python benchmarks/bench_lineage.py            # full run (about 1-2 minutes)
-    python benchmarks/bench_lineage.py --quick    # smoke run for CI (a few seconds)
+    python benchmarks/bench_lineage.py            # full run (under a minute)
+    python benchmarks/bench_lineage.py --quick    # smoke run for CI (about 7 s)
     python benchmarks/bench_lineage.py --profile many   # cProfile one scenario
 
 It writes a synthetic policy catalog and synthetic SQL into a temporary directory and
@@ -17,15 +17,18 @@ measures, in one run:
 3. 500 views / 1,500 output columns (chains and fan-out), one file each: time and memory.
 
 Every time is the median of several repetitions (``time.perf_counter``), after one
-warm-up run. The exit status is 0 unless the checker fails to analyse the generated SQL
-(missed performance targets are reported, not failed: timings depend on the machine).
+warm-up run; figures that are compared with each other are measured in interleaved rounds.
+The exit status is 0 unless the checker fails to analyse the generated SQL (missed
+performance targets are reported, not failed: timings depend on the machine).
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import gc
+import importlib.metadata
 import json
 import os
 import platform
@@ -63,8 +66,18 @@ SEED = 20261125
 #: system ``hr``: table -> columns. Column names are unique across tables except the
 #: join keys, so that unqualified references are resolvable by qualify.
 TABLES: dict[str, list[str]] = {
-    "people": ["person_id", "full_name", "ssn", "dob", "country_of_birth", "home_address",
-               "phone", "email", "race", "sex"]
+    "people": [
+        "person_id",
+        "full_name",
+        "ssn",
+        "dob",
+        "country_of_birth",
+        "home_address",
+        "phone",
+        "email",
+        "race",
+        "sex",
+    ]
     + [f"p_attr_{i:03d}" for i in range(1, 91)],
     "cases": ["case_id", "person_id", "status", "opened_on", "closed_on", "case_note"]
     + [f"c_attr_{i:03d}" for i in range(1, 61)],
@@ -74,12 +87,17 @@ TABLES: dict[str, list[str]] = {
     # every later view, so that "single view" and "one link of the chain" cost the same.
     "events": [f"c{j:02d}" for j in range(10)],
 }
-CLASSES = {"ssn": "ssn", "dob": "date_of_birth", "country_of_birth": "country_of_birth",
-           "home_address": "home_address", "full_name": "person_name"}
+CLASSES = {
+    "ssn": "ssn",
+    "dob": "date_of_birth",
+    "country_of_birth": "country_of_birth",
+    "home_address": "home_address",
+    "full_name": "person_name",
+}
 
 
 def write_policy(root: Path) -> Path:
-    """A minimal valid policy set: one system with three tables and one deny_classes rule."""
+    """A minimal valid policy set: one system with four tables and one deny_classes rule."""
     pol = root / "policies"
     pol.mkdir(parents=True)
     lines = ["policy:", "  name: benchmark", '  version: "1"', "classes:"]
@@ -89,8 +107,9 @@ def write_policy(root: Path) -> Path:
     for table, cols in TABLES.items():
         lines += [f"      - name: {table}", "        columns:"]
         for col in cols:
-            cls = CLASSES.get(col)
-            lines.append(f"          - {{name: {col}" + (f", class: {cls}}}" if cls else "}"))
+            col_cls = CLASSES.get(col)
+            extra = f", class: {col_cls}" if col_cls else ""
+            lines.append(f"          - {{name: {col}{extra}}}")
     lines += [
         "consumers:",
         "  - id: fed",
@@ -111,7 +130,7 @@ def write_policy(root: Path) -> Path:
     return pol
 
 
-def schema_mapping() -> dict[str, dict[str, dict[str, str]]]:
+def schema_mapping() -> dict[str, object]:
     """The catalog as a sqlglot schema mapping (what the sqlglot baselines get)."""
     return {"hr": {t: {c: "TEXT" for c in cols} for t, cols in TABLES.items()}}
 
@@ -122,7 +141,7 @@ def schema_mapping() -> dict[str, dict[str, dict[str, str]]]:
 
 
 def wide_view_query(n_columns: int = 200) -> tuple[str, list[str]]:
-    """A 200-column SELECT over 2 catalog tables and a CTE, no WHERE / GROUP BY.
+    """A 200-column SELECT joining 3 catalog tables (one through a CTE), no WHERE / GROUP BY.
 
     Mix: ~40 % plain column references (identity), ~25 % function calls, ~15 % CASE,
     ~10 % expressions over two sources, ~10 % columns read through the CTE.
@@ -132,8 +151,16 @@ def wide_view_query(n_columns: int = 200) -> tuple[str, list[str]]:
     c_cols = [c for c in TABLES["cases"] if c.startswith("c_attr")]
     v_cols = [c for c in TABLES["visits"] if c.startswith("v_attr")]
     cte_cols = c_cols[:30]
-    funcs = ["UPPER({})", "LOWER({})", "TRIM({})", "LEFT({}, 3)", "MD5({})",
-             "COALESCE({}, 'n/a')", "LENGTH({})", "REPLACE({}, '-', '')"]
+    funcs = [
+        "UPPER({})",
+        "LOWER({})",
+        "TRIM({})",
+        "LEFT({}, 3)",
+        "MD5({})",
+        "COALESCE({}, 'n/a')",
+        "LENGTH({})",
+        "REPLACE({}, '-', '')",
+    ]
     items: list[str] = []
     names: list[str] = []
 
@@ -158,8 +185,11 @@ def wide_view_query(n_columns: int = 200) -> tuple[str, list[str]]:
             add(rng.choice(funcs).format(f"p.{col}"), f"fn_{i:03d}")
         elif kind < 0.80:
             a, b, c = p_cols[i % len(p_cols)], cte_cols[i % len(cte_cols)], v_cols[i % len(v_cols)]
-            add(f"CASE WHEN r.status = 'open' THEN p.{a} WHEN v.{c} IS NULL THEN r.{b} "
-                f"ELSE 'x' END", f"case_{i:03d}")
+            add(
+                f"CASE WHEN r.status = 'open' THEN p.{a} WHEN v.{c} IS NULL THEN r.{b} "
+                f"ELSE 'x' END",
+                f"case_{i:03d}",
+            )
         elif kind < 0.90:
             a, c = p_cols[(i * 7) % len(p_cols)], v_cols[(i * 3) % len(v_cols)]
             add(f"p.{a} || ' / ' || COALESCE(v.{c}, '')", f"expr_{i:03d}")
@@ -188,7 +218,9 @@ def chain_query(upstream: str, n_columns: int = 10) -> str:
     cols = [f"c{j:02d}" for j in range(n_columns)]
     items = [f"u.{cols[0]}", f"UPPER(u.{cols[1]}) AS {cols[1]}", f"TRIM(u.{cols[2]}) AS {cols[2]}"]
     items += [f"u.{c}" for c in cols[3 : n_columns - 1]]
-    items.append(f"CASE WHEN u.{cols[0]} IS NULL THEN u.{cols[1]} ELSE u.{cols[2]} END AS {cols[-1]}")
+    items.append(
+        f"CASE WHEN u.{cols[0]} IS NULL THEN u.{cols[1]} ELSE u.{cols[2]} END AS {cols[-1]}"
+    )
     return f"SELECT {', '.join(items)}\nFROM {upstream} AS u\nWHERE u.{cols[3]} IS NOT NULL"
 
 
@@ -254,7 +286,9 @@ def write_many(root: Path, n_views: int = 500, layers: int = 10) -> tuple[list[S
                         f"SELECT t.k, TRIM(t.x) AS x, t.y FROM t"
                     )
                 else:
-                    query = f"SELECT u.k, UPPER(u.x) AS x, u.y\nFROM {up} AS u\nWHERE u.k IS NOT NULL"
+                    query = (
+                        f"SELECT u.k, UPPER(u.x) AS x, u.y\nFROM {up} AS u\nWHERE u.k IS NOT NULL"
+                    )
             n_columns += 3
             path = d / f"l{layer}_v{i:02d}.sql"
             path.write_text(view_file(name, query), encoding="utf-8")
@@ -280,13 +314,19 @@ class Timing:
         return statistics.median(self.times) * self.scale
 
     @property
+    def best(self) -> float:
+        return min(self.times) * self.scale
+
+    @property
     def spread(self) -> str:
         if len(self.times) < 2:
             return "n=1"
         return f"{min(self.times) * self.scale * 1e3:.1f}-{max(self.times) * self.scale * 1e3:.1f}"
 
 
-def measure(label: str, fn: Callable[[], object], reps: int, warmup: int = 1, note: str = "") -> Timing:
+def measure(
+    label: str, fn: Callable[[], object], reps: int, warmup: int = 1, note: str = ""
+) -> Timing:
     for _ in range(warmup):
         fn()
     times = []
@@ -296,6 +336,24 @@ def measure(label: str, fn: Callable[[], object], reps: int, warmup: int = 1, no
         fn()
         times.append(time.perf_counter() - start)
     return Timing(label, times, note)
+
+
+def measure_interleaved(
+    fns: list[tuple[str, Callable[[], object]]], reps: int, warmup: int = 1
+) -> list[Timing]:
+    """Time several functions in rounds (A B C, A B C, ...), so that a busy machine slows
+    every one of them alike and their ratios stay meaningful."""
+    for _ in range(warmup):
+        for _, fn in fns:
+            fn()
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(reps):
+        for i, (_, fn) in enumerate(fns):
+            gc.collect()
+            start = time.perf_counter()
+            fn()
+            times[i].append(time.perf_counter() - start)
+    return [Timing(label, t) for (label, _), t in zip(fns, times, strict=True)]
 
 
 def run_checker(inputs: list[SqlInput], catalog: Catalog) -> LineageGraph:
@@ -358,8 +416,11 @@ def sqlglot_build() -> str:
     import sqlglot.optimizer.scope as sc
     import sqlglot.parser as pa
 
-    compiled = [m.__name__.split(".")[-1] for m in (pa, qc, sc)
-                if not (getattr(m, "__file__", "") or "").endswith(".py")]
+    compiled = [
+        m.__name__.split(".")[-1]
+        for m in (pa, qc, sc)
+        if not (getattr(m, "__file__", "") or "").endswith(".py")
+    ]
     if flag is None:
         return "unknown (sqlglot.tokens.SQLGLOTC_INSTALLED not present)"
     if flag:
@@ -371,10 +432,20 @@ def checker_version() -> str:
     """The checker's git commit, and whether its sources have uncommitted changes."""
     src = Path(sharing_audit.__file__).resolve().parent
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=src, check=True,
-                              capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=src, check=True,
-                               capture_output=True, text=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=src,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "."],
+            cwd=src,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return f"{src} (not a git checkout)"
     return f"git {head}{' + uncommitted changes in src/' if dirty else ''} ({src})"
@@ -389,8 +460,9 @@ def print_machine() -> None:
     print(f"  platform        {platform.platform()}")
     print(f"  cpu             {cpu_model()}")
     print(f"  cores           {os.cpu_count()} logical, {usable} usable by this process")
-    print(f"  python          {platform.python_implementation()} {platform.python_version()} ({sys.executable})")
-    print(f"  sqlglot         {sqlglot.__version__}")
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    print(f"  python          {python} ({sys.executable})")
+    print(f"  sqlglot         {importlib.metadata.version('sqlglot')}")
     print(f"  sqlglot[c]      {sqlglot_build()}")
     print(f"  sharing-audit   {checker_version()}")
 
@@ -434,13 +506,17 @@ def scenario_wide(root: Path, catalog: Catalog, quick: bool, reps: int) -> dict[
     def sqlglot_all() -> None:
         lineage(None, query, mapping, dialect=DIALECT, trim_selects=False)
 
-    rows = [
-        measure("sqlglot parse", parse, reps),
-        measure("sqlglot parse + qualify(validate)", parse_qualify, reps),
-        measure("checker build_graph (1 file)", checker, reps, note="parse included"),
-        measure("sqlglot lineage(None, trim_selects=False)", sqlglot_all, reps,
-                note="all 200 columns in one call"),
-    ]
+    rows = measure_interleaved(
+        [
+            ("sqlglot parse", parse),
+            ("sqlglot parse + qualify(validate)", parse_qualify),
+            ("checker build_graph (1 file)", checker),
+            ("sqlglot lineage(None, trim_selects=False)", sqlglot_all),
+        ],
+        reps,
+    )
+    rows[2].note = "parse included"
+    rows[3].note = "all 200 columns in one call"
 
     # lineage() once per column, default settings: each call parses and qualifies again.
     sample = names[:: len(names) // 5] if quick else names
@@ -449,48 +525,73 @@ def scenario_wide(root: Path, catalog: Catalog, quick: bool, reps: int) -> dict[
         start = time.perf_counter()
         lineage(name, query, mapping, dialect=DIALECT)
         per_call.append(time.perf_counter() - start)
-    per_col = Timing(f"sqlglot lineage() x {len(names)} calls", [sum(per_call)],
-                     f"one call per column; median call {statistics.median(per_call) * 1e3:.1f} ms")
+    per_col = Timing(
+        f"sqlglot lineage() x {len(names)} calls",
+        [sum(per_call)],
+        f"one call per column; median call {statistics.median(per_call) * 1e3:.1f} ms",
+    )
     if len(sample) != len(names):
         per_col.scale = len(names) / len(sample)
-        per_col.note = (f"EXTRAPOLATED: {len(sample)} sampled columns x {per_col.scale:.0f}; "
-                        f"median call {statistics.median(per_call) * 1e3:.1f} ms")
+        per_col.note = (
+            f"EXTRAPOLATED: {len(sample)} sampled columns x {per_col.scale:.0f}; "
+            f"median call {statistics.median(per_call) * 1e3:.1f} ms"
+        )
     rows.append(per_col)
 
-    print(f"\n[1] One 200-column view ({len(query.splitlines())} lines of SQL; "
-          "2 catalog tables + 1 CTE, identity/functions/CASE, no WHERE/GROUP BY)")
+    print(
+        f"\n[1] One 200-column view ({len(query.splitlines())} lines of SQL; "
+        "3 joined catalog tables, one via a CTE; identity/functions/CASE; no WHERE/GROUP BY)"
+    )
     print_table(rows)
     pq, chk, one = rows[1].median, rows[2].median, rows[3].median
     r1, r2 = chk / pq, one / chk
-    print(f"  checker / (parse+qualify)          = {r1:5.2f}x  target <= 1.30x  {verdict(r1 <= 1.3)}")
-    print(f"  sqlglot one-call / checker         = {r2:5.2f}x  target >= 1.50x  {verdict(r2 >= 1.5)}")
+    b1, b2 = rows[2].best / rows[1].best, rows[3].best / rows[2].best
+    print("  ratios of medians (of minimums in brackets, less sensitive to a busy machine):")
+    print(
+        f"  checker / (parse+qualify)          = {r1:5.2f}x ({b1:.2f}x)  target <= 1.30x  "
+        f"{verdict(r1 <= 1.3)}"
+    )
+    print(
+        f"  sqlglot one-call / checker         = {r2:5.2f}x ({b2:.2f}x)  target >= 1.50x  "
+        f"{verdict(r2 >= 1.5)}"
+    )
     print(f"  sqlglot per-column calls / checker = {per_col.median / chk:5.0f}x")
-    print(f"  (sqlglot one-call / (parse+qualify) = {one / pq:.2f}x: the bound on the second ratio "
-          "for any checker that runs parse + qualify itself)")
+    print(
+        f"  (sqlglot one-call / (parse+qualify) = {one / pq:.2f}x: about the most the second "
+        "ratio can reach while the checker runs parse + qualify itself)"
+    )
     return {"ratio_checker_qualify": r1, "ratio_sqlglot_checker": r2}
 
 
 def scenario_chain(root: Path, catalog: Catalog, quick: bool, reps: int) -> dict[str, float]:
     depths = (1, 5, 10, 20) if not quick else (1, 20)
-    rows = []
-    by_depth: dict[int, float] = {}
+    fns: list[tuple[str, Callable[[], object]]] = []
     for depth in depths:
         inputs = write_chain(root, depth)
         check_graph(run_checker(inputs, catalog), depth, 10 * depth, f"the {depth}-deep chain")
         label = "single view (1 file)" if depth == 1 else f"{depth}-deep chain ({depth} files)"
-        timing = measure(label, lambda inputs=inputs: run_checker(inputs, catalog), reps)
+        fns.append((label, functools.partial(run_checker, inputs, catalog)))
+    rows = measure_interleaved(fns, reps)
+    by_depth: dict[int, float] = {}
+    for depth, timing in zip(depths, rows, strict=True):
         by_depth[depth] = timing.median
         timing.note = f"{timing.median / depth * 1e3:.2f} ms per view"
-        rows.append(timing)
-    print("\n[2] View chain: view k reads view k-1 (10 columns each, one file per view);"
-          " view 1 reads a catalog table with the same query")
+    print(
+        "\n[2] View chain: view k reads view k-1 (10 columns each, one file per view);"
+        " view 1 reads a catalog table with the same query"
+    )
     print_table(rows)
     ratio = by_depth[20] / by_depth[1]
+    best = rows[-1].best / rows[0].best
     marginal = (by_depth[20] - by_depth[1]) / 19
-    print(f"  20-deep chain / single view        = {ratio:5.1f}x  target ~20x (<= 24x)  "
-          f"{verdict(ratio <= 24)}")
-    print(f"  per-view cost: single view {by_depth[1] * 1e3:.2f} ms; each extra view in the chain "
-          f"{marginal * 1e3:.2f} ms ({marginal / by_depth[1]:.2f}x a single view)")
+    print(
+        f"  20-deep chain / single view        = {ratio:5.1f}x ({best:.1f}x min)  target ~20x (<= 24x)  "
+        f"{verdict(ratio <= 24)}"
+    )
+    print(
+        f"  per-view cost: single view {by_depth[1] * 1e3:.2f} ms; each extra view in the chain "
+        f"{marginal * 1e3:.2f} ms ({marginal / by_depth[1]:.2f}x a single view)"
+    )
     return {"chain_ratio": ratio}
 
 
@@ -498,28 +599,44 @@ def scenario_many(root: Path, catalog: Catalog, quick: bool, reps: int) -> dict[
     inputs, n_columns = write_many(root)
     check_graph(run_checker(inputs, catalog), len(inputs), n_columns, "the 500 views")
     # The check run above is the warm-up.
-    timing = measure(f"checker build_graph ({len(inputs)} files)",
-                     lambda: run_checker(inputs, catalog), reps, warmup=0)
+    timing = measure(
+        f"checker build_graph ({len(inputs)} files)",
+        lambda: run_checker(inputs, catalog),
+        reps,
+        warmup=0,
+    )
     timing.note = f"{timing.median / len(inputs) * 1e3:.2f} ms per view"
     mem = memory_child(root, traced=not quick)
-    print(f"\n[3] {len(inputs)} views, {n_columns} output columns (10-deep chains + fan-out), "
-          "one file each")
+    print(
+        f"\n[3] {len(inputs)} views, {n_columns} output columns (10-deep chains + fan-out), "
+        "one file each"
+    )
     print_table([timing])
-    print(f"  RSS before build_graph          {mem['rss_before'] / 2**20:8.1f} MB   "
-          "(fresh process: interpreter + sqlglot + policy)")
-    print(f"  peak RSS (ru_maxrss)            {mem['rss_peak'] / 2**20:8.1f} MB   "
-          f"(+{(mem['rss_peak'] - mem['rss_before']) / 2**20:.1f} MB for build_graph)")
+    print(
+        f"  RSS before build_graph          {mem['rss_before'] / 2**20:8.1f} MB   "
+        "(fresh process: interpreter + sqlglot + policy)"
+    )
+    print(
+        f"  peak RSS (ru_maxrss)            {mem['rss_peak'] / 2**20:8.1f} MB   "
+        f"(+{(mem['rss_peak'] - mem['rss_before']) / 2**20:.1f} MB for build_graph)"
+    )
     if "traced_peak" in mem:
-        print(f"  tracemalloc peak in build_graph {mem['traced_peak'] / 2**20:8.1f} MB   "
-              f"(retained after: {mem['traced_after'] / 2**20:.1f} MB)")
+        print(
+            f"  tracemalloc peak in build_graph {mem['traced_peak'] / 2**20:8.1f} MB   "
+            f"(retained after: {mem['traced_after'] / 2**20:.1f} MB)"
+        )
     else:
         print("  tracemalloc peak in build_graph      n/a   (skipped in --quick)")
     t_ok = timing.median < 1.0
     peak = max(mem["rss_peak"], mem.get("traced_peak", 0))
-    print(f"  total checker time                 = {timing.median:5.2f} s   target < 1 s     "
-          f"{verdict(t_ok)}")
-    print(f"  peak memory (max of RSS, traced)   = {peak / 2**20:5.1f} MB  target < 100 MB  "
-          f"{verdict(peak < 100 * 2**20)}")
+    print(
+        f"  total checker time                 = {timing.median:5.2f} s   target < 1 s     "
+        f"{verdict(t_ok)}"
+    )
+    print(
+        f"  peak memory (max of RSS, traced)   = {peak / 2**20:5.1f} MB  target < 100 MB  "
+        f"{verdict(peak < 100 * 2**20)}"
+    )
     return {"many_seconds": timing.median, **mem}
 
 
@@ -527,9 +644,12 @@ def memory_child(root: Path, traced: bool) -> dict[str, float]:
     """Measure memory in a fresh process, so that earlier scenarios do not inflate RSS."""
     out = subprocess.run(
         [sys.executable, __file__, "--memory-child", str(root)] + ([] if traced else ["--quick"]),
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def _vm_rss() -> int:
@@ -557,8 +677,16 @@ def memory_child_main(root: Path, traced: bool) -> None:
     after, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert len(graph.objects) == len(inputs)
-    print(json.dumps({"rss_before": before, "rss_peak": peak,
-                      "traced_peak": traced_peak, "traced_after": after}))
+    print(
+        json.dumps(
+            {
+                "rss_before": before,
+                "rss_peak": peak,
+                "traced_peak": traced_peak,
+                "traced_after": after,
+            }
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -583,7 +711,9 @@ def profile(root: Path, catalog: Catalog, which: str, top: int) -> None:
         run_checker(inputs, catalog)
     prof.disable()
     stats = pstats.Stats(prof)
-    print(f"\ncProfile of build_graph over '{which}' (3 runs) - sharing_audit functions by cumulative time")
+    print(
+        f"\ncProfile of build_graph over '{which}' (3 runs) - sharing_audit functions by cumulative time"
+    )
     stats.sort_stats("cumulative").print_stats(r"sharing_audit", top)
     print("\nall functions by own (tottime) time")
     stats.sort_stats("tottime").print_stats(top)
@@ -595,16 +725,19 @@ def profile(root: Path, catalog: Catalog, which: str, top: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fast smoke run (CI)")
-    parser.add_argument("--reps", type=int, help="repetitions per measurement (default 7, quick 3)")
-    parser.add_argument("--profile", choices=("wide", "chain", "many"),
-                        help="cProfile the checker on one scenario instead of benchmarking")
+    parser.add_argument("--reps", type=int, help="repetitions per measurement (default 9, quick 3)")
+    parser.add_argument(
+        "--profile",
+        choices=("wide", "chain", "many"),
+        help="cProfile the checker on one scenario instead of benchmarking",
+    )
     parser.add_argument("--top", type=int, default=30, help="rows of profile output")
     parser.add_argument("--memory-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
         memory_child_main(args.memory_child, traced=not args.quick)
         return
-    reps = args.reps or (3 if args.quick else 7)
+    reps = args.reps or (3 if args.quick else 9)
     with tempfile.TemporaryDirectory(prefix="bench-lineage-") as tmp:
         root = Path(tmp)
         catalog = Catalog(load_policies(write_policy(root)))
@@ -612,8 +745,10 @@ def main() -> None:
             profile(root, catalog, args.profile, args.top)
             return
         print_machine()
-        print(f"  mode            {'quick' if args.quick else 'full'}, {reps} timed repetitions "
-              "(median reported) after 1 warm-up")
+        print(
+            f"  mode            {'quick' if args.quick else 'full'}, {reps} timed repetitions "
+            "(median reported) after 1 warm-up"
+        )
         start = time.perf_counter()
         scenario_wide(root, catalog, args.quick, reps)
         scenario_chain(root, catalog, args.quick, reps)
