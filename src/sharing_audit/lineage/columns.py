@@ -41,6 +41,9 @@ CLAUSES: dict[str, str] = {
     "match": "MATCH_RECOGNIZE",
 }
 
+#: Clauses in which an unqualified name may refer to a projection alias.
+_ALIAS_CLAUSES = frozenset({"ORDER BY", "GROUP BY", "HAVING", "QUALIFY"})
+
 #: Operators that compute a new value from their inputs (comparisons do not: they are predicates).
 _VALUE_OPERATORS = (
     exp.Add,
@@ -188,8 +191,8 @@ class _Walker:
             if located is None:
                 continue
             clause, top = located
-            if not col.table and col.name in names and clause != "SELECT":
-                continue
+            if not col.table and col.name in names and clause in _ALIAS_CLAUSES:
+                continue  # a projection alias: handled below
             seen.add(id(col))
             transform, functions, masked = self._path_transform(col, top)
             origins = self._reference(scope, col)
@@ -335,7 +338,28 @@ class _Walker:
             if table in current.sources:
                 return self._from_source(current, current.sources[table], col)
             current = current.parent
-        raise self._unresolved(col, f"column {col.sql()!r} cannot be resolved to a source")
+        if not table and self._sources_having(scope, col.name) > 1:
+            pos = self._pos(col)
+            raise LineageError(
+                "analysis.ambiguous_column",
+                f"column {col.name!r} is ambiguous: more than one source has it; qualify it",
+                path=self.ctx.path,
+                line=pos.line,
+                column=pos.column,
+            )
+        raise self._unresolved(col, f"column {'.'.join(p for p in (col.table, col.name) if p)!r} cannot be resolved to a source")
+
+    def _sources_having(self, scope: Scope, name: str) -> int:
+        """How many FROM/JOIN sources of ``scope`` have a column called ``name``."""
+        count = 0
+        for _, source in scope.selected_sources.values():
+            if isinstance(source, Scope):
+                count += name in self.compute(source).columns
+            elif isinstance(source, exp.Table) and not is_table_function(source):
+                obj = self.ctx.objects.get(f"{source.db}.{source.name}")
+                key = ColumnKey(source.db, source.name, name)
+                count += (obj is not None and obj.column(name) is not None) or self.ctx.catalog.column(key) is not None
+        return count
 
     def _from_source(self, scope: Scope, source: exp.Table | Scope, col: exp.Column) -> frozenset[Origin]:
         name = col.name

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlglot import exp
 from sqlglot.errors import OptimizeError, SqlglotError
-from sqlglot.optimizer.qualify_columns import qualify_columns, validate_qualify_columns
+from sqlglot.optimizer.qualify_columns import qualify_columns
 from sqlglot.optimizer.qualify_tables import qualify_tables
 from sqlglot.schema import MappingSchema
 
@@ -331,7 +331,8 @@ def _qualified_lineage(
         # already lowercased and quoted every identifier. The remaining steps are qualify's.
         qualified = qualify_tables(query, dialect=pf.dialect)
         qualified = qualify_columns(qualified, schema, expand_alias_refs=True, expand_stars=True)
-        validate_qualify_columns(qualified)
+        # NOTE: validate_qualify_columns is not run: the lineage walk below resolves every
+        # column to a source or raises analysis.unresolved_column, which is the same check.
     except OptimizeError as exc:
         raise _qualify_error(str(exc), od, pf, schema) from None
     except RecursionError:
