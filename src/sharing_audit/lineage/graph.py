@@ -113,18 +113,21 @@ def build_graph(
     for item in inputs:
         if progress:
             progress(item.display)
-        status = FileStatus(item.display, item.dialect, _sha256(item.path))
+        status = FileStatus(item.display, item.dialect, "")
         files.append(status)
         status_of[item.display] = status
         try:
             pf = parse_file(item.path, item.dialect, item.display)
         except LineageError as exc:
+            status.sha256 = _sha256(item.path)
             status.errors.append(_error(exc, item.display))
             continue
         except Exception as exc:  # noqa: BLE001 - fail closed on any parser fault
             logger.debug("parser fault in %s", item.display, exc_info=True)
+            status.sha256 = _sha256(item.path)
             status.errors.append(_internal(exc, item.display))
             continue
+        status.sha256 = pf.sha256
         status.dialect = pf.dialect
         parsed.append(pf)
 

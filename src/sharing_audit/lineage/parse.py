@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,6 +133,7 @@ class ParsedFile:
     objects: list[ObjectDef] = field(default_factory=list)
     grants: list[GrantDef] = field(default_factory=list)
     role_grants: list[RoleGrantDef] = field(default_factory=list)
+    sha256: str = ""
 
 
 def read_directives(text: str) -> Directives:
@@ -168,8 +170,11 @@ def read_directives(text: str) -> Directives:
     )
 
 
-def read_sql_text(path: Path, max_bytes: int = MAX_SQL_BYTES) -> str:
+def read_sql_text(path: Path, max_bytes: int = MAX_SQL_BYTES) -> tuple[str, str]:
     """Read a SQL file as UTF-8 text, refusing binary, oversized and undecodable files.
+
+    Returns:
+        The text and the SHA-256 of the file's bytes.
 
     Raises:
         LineageError: ``analysis.unreadable`` with the reason.
@@ -196,7 +201,7 @@ def read_sql_text(path: Path, max_bytes: int = MAX_SQL_BYTES) -> str:
         raise LineageError(
             "analysis.unreadable", "file is not valid UTF-8", path=str(path), line=line
         ) from None
-    return text
+    return text, hashlib.sha256(data).hexdigest()
 
 
 def parse_file(path: Path, default_dialect: str, display_path: str | None = None) -> ParsedFile:
@@ -212,7 +217,7 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
     """
     shown = display_path or str(path)
     try:
-        text = read_sql_text(path)
+        text, digest = read_sql_text(path)
     except LineageError as exc:
         exc.path = shown
         raise
@@ -249,7 +254,7 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
     starts = _statement_starts(tokens)
     if not any(s is not None for s in statements):
         raise LineageError("analysis.empty", "file contains no SQL statements (only comments or blanks)", path=shown)
-    parsed = ParsedFile(path=shown, dialect=dialect, directives=directives)
+    parsed = ParsedFile(path=shown, dialect=dialect, directives=directives, sha256=digest)
     search_path = directives.search_path
     query_count = 0
     for number, stmt in enumerate(statements):
