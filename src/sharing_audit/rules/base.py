@@ -88,6 +88,7 @@ class RuleKind(abc.ABC):
         exposure: Exposure,
         reason: str,
         extra_paths: int = 0,
+        message: str | None = None,
     ) -> Finding:
         """Build a finding for one exposure, with the full lineage path and a plain message."""
         origin = exposure.origin
@@ -98,7 +99,8 @@ class RuleKind(abc.ABC):
         cls = ctx.catalog.class_of(origin.source)
         how = _how(origin)
         where = f"column {exposure.column}" if exposure.column else f"its {origin.clause} clause"
-        message = f"{obj.name} gives {consumer_name} {origin.source}{f' ({cls})' if cls else ''} {how} through {where}: {reason}"
+        if message is None:
+            message = f"{obj.name} gives {consumer_name} {origin.source}{f' ({cls})' if cls else ''} {how} through {where}: {reason}"
         return Finding(
             rule_id=rule.id,
             rule_kind=rule.kind,

@@ -55,8 +55,12 @@ class RowRestrictionRule(RuleKind):
                     clause="FROM",
                 )
                 allowed = ", ".join(sorted(required.values))
-                reason = f"rows of {rs.table} must be limited to {required.column} in ({allowed}), and no such filter is provable"
-                out.append(self.finding(rule, obj, delivery, ctx, Exposure(None, origin), reason))
+                reason = f"they must be limited to {required.column} in ({allowed}), and no such filter is provable"
+                via = f" (through {' → '.join(rs.path)})" if rs.path else ""
+                consumer = ctx.policy.consumer(delivery.consumer)
+                name = consumer.name if consumer else delivery.consumer
+                message = f"{obj.name} gives {name} rows of {rs.table}{via}: {reason}"
+                out.append(self.finding(rule, obj, delivery, ctx, Exposure(None, origin), reason, message=message))
         return out
 
 
