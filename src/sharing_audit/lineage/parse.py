@@ -45,7 +45,7 @@ _HARMLESS_COMMANDS = frozenset({"COMMENT", "ANALYZE", "VACUUM", "REFRESH", "BEGI
 _BATCH_SEPARATOR = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*;?[ \t]*$", re.IGNORECASE | re.MULTILINE)
 _BATCH_DIALECTS = frozenset({"tsql"})
 _HARMLESS_FORMS = frozenset(
-    {("CREATE", w) for w in ("ROLE", "USER", "GROUP", "SCHEMA", "SEQUENCE", "EXTENSION", "TYPE", "DATABASE", "TABLESPACE", "INDEX", "UNIQUE", "POLICY", "STATISTICS", "DOMAIN", "COLLATION")}
+    {("CREATE", w) for w in ("ROLE", "USER", "LOGIN", "GROUP", "SCHEMA", "SEQUENCE", "EXTENSION", "TYPE", "DATABASE", "TABLESPACE", "INDEX", "UNIQUE", "POLICY", "STATISTICS", "DOMAIN", "COLLATION")}
     | {("ALTER", w) for w in ("ROLE", "USER", "SCHEMA", "SEQUENCE", "EXTENSION", "TYPE", "DATABASE", "INDEX", "POLICY")}
     | {("DROP", w) for w in ("ROLE", "USER", "GROUP", "SCHEMA", "SEQUENCE", "EXTENSION", "TYPE", "INDEX", "POLICY")}
 )
@@ -77,6 +77,8 @@ class StatementIndex:
     ctes: set[str] = field(default_factory=set)
     columns: list[exp.Column] = field(default_factory=list)
     stars: list[exp.Star] = field(default_factory=list)
+    nested_writes: list[exp.Expr] = field(default_factory=list)
+    """INSERT/UPDATE/MERGE/DELETE nested inside another statement (a data-modifying CTE)."""
     dynamic: list[exp.Expr] = field(default_factory=list)
     """Calls of functions that run SQL given as a string."""
 
@@ -229,6 +231,14 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
         raise LineageError("analysis.unknown_dialect", f"unknown SQL dialect {dialect!r}", path=shown) from None
     if not text.strip():
         raise LineageError("analysis.empty", "file contains no SQL statements", path=shown)
+    executable = text.find("/*!")
+    if executable >= 0:
+        raise LineageError(
+            "analysis.unsupported_statement",
+            "MySQL executable comment /*! ... */: the server runs its text, so it cannot be treated as a comment",
+            path=shown,
+            line=text.count("\n", 0, executable) + 1,
+        )
     if dialect in _BATCH_DIALECTS:
         # Same length per line, so every position stays where it was.
         text = _BATCH_SEPARATOR.sub(lambda m: ";".ljust(len(m.group(0))), text)
@@ -262,6 +272,13 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
             continue
         index = index_statement(stmt)
         pos = statement_position(stmt)
+        if index.nested_writes:
+            raise LineageError(
+                "analysis.unsupported_statement",
+                "a data-modifying statement inside a query (INSERT/UPDATE/DELETE/MERGE in a WITH clause) is not analysed",
+                path=shown,
+                line=pos.line,
+            )
         if index.dynamic:
             call = index.dynamic[0]
             where = node_position(call) or pos
@@ -315,7 +332,7 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
             search_path = (norm(stmt.this.name),) if stmt.this else search_path
         elif isinstance(stmt, exp.Command):
             search_path = _command(stmt, pos, search_path, parsed, dialect, shown)
-        elif isinstance(stmt, (exp.Drop, exp.Comment, exp.Transaction, exp.Commit, exp.Rollback, exp.Analyze, exp.Delete, exp.TruncateTable)):
+        elif isinstance(stmt, (exp.Drop, exp.Comment, exp.Transaction, exp.Commit, exp.Rollback, exp.Analyze, exp.Delete, exp.TruncateTable, exp.Semicolon)):
             # These remove data or change nothing that is read.
             continue
         elif isinstance(stmt, exp.Set):
@@ -363,6 +380,8 @@ def index_statement(tree: exp.Expr, normalise: bool = True) -> StatementIndex:
             index.stars.append(node)
         elif isinstance(node, exp.CTE):
             index.ctes.add(node.alias_or_name.lower())
+        elif isinstance(node, (exp.Insert, exp.Update, exp.Merge, exp.Delete)) and node is not tree and not isinstance(tree, exp.Merge):
+            index.nested_writes.append(node)
         elif isinstance(node, exp.Anonymous) and str(node.this).lower() in DYNAMIC_SQL_FUNCTIONS:
             index.dynamic.append(node)
     return index
@@ -599,10 +618,29 @@ def _command(
     if keyword == "ALTER" and re.match(r"\s*(TABLE|VIEW|MATERIALIZED\s+VIEW)\b", rest, re.I):
         _alter_object(rest, pos, search_path, parsed, dialect, path)
         return search_path
-    if keyword in _HARMLESS_COMMANDS and "\n" not in rest.strip() and ";" not in rest:
-        return search_path
-    first = rest.split(None, 1)[0].upper() if rest.strip() else ""
-    if (keyword, first) in _HARMLESS_FORMS:
+    words = _words(rest, dialect) if rest.strip() else []
+    first = words[0] if words else ""
+    if keyword == "ALTER" and first == "SCHEMA" and "TRANSFER" in words:
+        raise LineageError(
+            "analysis.unsupported_statement",
+            "ALTER SCHEMA ... TRANSFER moves an object to another schema; create it there instead",
+            path=path,
+            line=pos.line,
+        )
+    if keyword in ("CREATE", "ALTER") and first in ("ROLE", "USER", "GROUP"):
+        _role_membership(keyword, words, pos, parsed)
+    if keyword in _HARMLESS_COMMANDS or (keyword, first) in _HARMLESS_FORMS:
+        hidden = _HIDING_WORDS.intersection(words[1:])
+        if hidden:
+            # sqlglot read everything up to the next semicolon as this one command: a
+            # statement without its own semicolon (T-SQL) or a CREATE SCHEMA body is inside.
+            raise LineageError(
+                "analysis.unparsed",
+                f"{keyword} {first} statement could not be parsed and contains {sorted(hidden)[0]}; "
+                "it may hide another statement (end each statement with a semicolon)",
+                path=path,
+                line=pos.line,
+            )
         return search_path
     raise LineageError(
         "analysis.unparsed",
@@ -612,11 +650,47 @@ def _command(
     )
 
 
-#: Words of GRANT/REVOKE that some dialects' tokenizers return as plain names.
+#: Words of GRANT/REVOKE/ALTER that some dialects' tokenizers return as plain names.
 _GRANT_KEYWORDS = frozenset(
-    {"TO", "FROM", "ON", "ALL", "TABLES", "IN", "SCHEMA", "GRANT", "SELECT", "WITH", "OPTION",
-     "ADMIN", "ROLE", "USER", "GROUP", "TABLE", "VIEW", "PRIVILEGES", "DEFAULT", "FOR"}
+    {"TO", "FROM", "ON", "ALL", "TABLES", "VIEWS", "IN", "SCHEMA", "GRANT", "SELECT", "WITH", "OPTION",
+     "ADMIN", "ROLE", "USER", "GROUP", "TABLE", "VIEW", "PRIVILEGES", "DEFAULT", "FOR", "OWNER",
+     "FUTURE", "ADD", "DROP", "MEMBER", "RENAME", "SET", "TRANSFER", "INSERT", "UPDATE", "MERGE",
+     "DELETE", "REVOKE", "INTO", "EXEC", "EXECUTE", "CREATE", "MATERIALIZED", "IF", "EXISTS", "ONLY"}
 )
+#: Words that, inside a statement sqlglot could only read as raw text, mean another
+#: statement may be hidden in it.
+_HIDING_WORDS = frozenset({"SELECT", "INSERT", "UPDATE", "MERGE", "GRANT", "REVOKE", "VIEW", "TABLE", "INTO", "EXEC", "EXECUTE"})
+
+
+def _role_membership(keyword: str, words: list[str], pos: Position, parsed: ParsedFile) -> None:
+    """Role membership written as ``CREATE ROLE r IN ROLE a ROLE m`` or ``ALTER ROLE a ADD MEMBER m``."""
+    if len(words) < 2:
+        return
+    role = words[1]
+    if keyword == "ALTER" and "MEMBER" in words:
+        member = words[words.index("MEMBER") + 1] if words.index("MEMBER") + 1 < len(words) else ""
+        action = "revoke" if "DROP" in words else "grant"
+        if member:
+            parsed.role_grants.append(RoleGrantDef(action, role, member, pos))
+        return
+    i = 2
+    while i < len(words):
+        if words[i] == "IN" and i + 1 < len(words) and words[i + 1] in ("ROLE", "GROUP"):
+            j = i + 2
+            while j < len(words) and words[j] not in _GRANT_KEYWORDS:
+                if words[j] != ",":
+                    parsed.role_grants.append(RoleGrantDef("grant", words[j], role, pos))
+                j += 1
+            i = j
+        elif words[i] in ("ROLE", "ADMIN", "USER") and keyword == "CREATE":
+            j = i + 1
+            while j < len(words) and words[j] not in _GRANT_KEYWORDS:
+                if words[j] != ",":
+                    parsed.role_grants.append(RoleGrantDef("grant", role, words[j], pos))
+                j += 1
+            i = j
+        else:
+            i += 1
 
 
 def _words(text: str, dialect: str) -> list[str]:
@@ -671,7 +745,7 @@ def _grant_command(
     # MySQL accounts are 'name'@'host': the role is the name.
     roles = [r.split("@")[0].split(".")[0] for r in _split_names(tail)]
     if "ON" not in head:
-        for role in _split_names(head):
+        for role in _split_names([w for w in head if w not in ("ROLE", "USER", "GROUP")]):
             for member in roles:
                 parsed.role_grants.append(RoleGrantDef(action, norm(role), member, pos))
         return
@@ -680,8 +754,18 @@ def _grant_command(
     if not re.search(r"\b(SELECT|ALL)\b", privileges):
         return
     obj = head[on + 1 :]
-    if obj[:3] == ["ALL", "TABLES", "IN"] and len(obj) > 4 and obj[3] == "SCHEMA":
-        for schema in _split_names(obj[4:]):
+    if obj and obj[0] in ("ALL", "FUTURE") and "IN" in obj and "SCHEMA" in obj:
+        # ON ALL|FUTURE TABLES|VIEWS IN SCHEMA s: today's and (for FUTURE) tomorrow's objects.
+        for schema in _split_names(obj[obj.index("SCHEMA") + 1 :]):
+            parsed.grants.append(GrantDef(action, None, schema, None, tuple(roles), pos, search_path))
+        return
+    if obj and obj[0] in ("SCHEMA", "DATABASE") or obj[:2] == ["OBJECT", ":"] or "::" in obj:
+        obj = [w for w in obj if w not in ("OBJECT", ":", "::")]
+        if obj and obj[0] in ("SCHEMA", "DATABASE"):
+            return  # USAGE-like access to a schema container reads no rows by itself
+    if len(obj) >= 3 and obj[-1] == "*" and obj[-2] == ".":
+        # MySQL db.* (every table of one database); *.* is every table everywhere.
+        for schema in _split_names(obj[:-2]):
             parsed.grants.append(GrantDef(action, None, schema, None, tuple(roles), pos, search_path))
         return
     if obj and obj[0] in ("TABLE", "VIEW"):
@@ -741,7 +825,7 @@ def _set(stmt: exp.Set, search_path: tuple[str, ...]) -> tuple[str, ...]:
         if isinstance(eq, exp.EQ) and eq.this.name.lower() in ("search_path", "schema", "current_schema"):
             value = eq.expression
             parts = list(value.expressions) if isinstance(value, exp.Tuple) else [value]
-            return tuple(norm(v.name) for v in parts if v is not None and v.name)
+            return tuple(norm(v.name) for v in parts if v is not None and v.name and not v.name.startswith("$"))
     return search_path
 
 
@@ -753,7 +837,8 @@ def _set_text(text: str, search_path: tuple[str, ...]) -> tuple[str, ...]:
     )
     if not match:
         return search_path
-    return tuple(norm(v.strip().strip("'\"")) for v in match.group("v").split(",") if v.strip())
+    values = (norm(v.strip().strip("'\"")) for v in match.group("v").split(","))
+    return tuple(v for v in values if v and not v.startswith("$"))
 
 
 def _stem(path: str) -> str:
