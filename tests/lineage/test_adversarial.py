@@ -59,3 +59,60 @@ def test_user_placeholder_in_search_path_is_skipped(tmp_path: Path) -> None:
 def test_comment_after_the_last_semicolon_is_fine(tmp_path: Path) -> None:
     result = run_sql(tmp_path, {"a.sql": "CREATE VIEW staging.u AS SELECT c.docket_number FROM courts.cases c;\n-- end of file\n"})
     assert result.errors == [] and result.exit_code == 0
+
+
+LINEAGE_LEAKS = [
+    (
+        "recursive CTE moves a value between columns",
+        "CREATE VIEW federal_exports.f1 AS WITH RECURSIVE r AS (\n"
+        "  SELECT 1 AS n, i.inmate_name AS a, i.inmate_name AS b FROM lock_and_track.inmates i\n"
+        "  UNION ALL\n"
+        "  SELECT r.n + 1, r.b, CAST(i.release_date AS TEXT) FROM r JOIN lock_and_track.inmates i ON i.inmate_id = r.n WHERE r.n < 3\n"
+        ") SELECT r.a FROM r;",
+        ("phl-release-date-no-ice", "ice", "federal_exports.f1.a", "lock_and_track.inmates.release_date"),
+    ),
+    (
+        "duplicate names in a UNION branch keep their positions",
+        "CREATE VIEW federal_exports.f2 AS SELECT i.inmate_name AS a, i.race AS b FROM lock_and_track.inmates i\n"
+        "UNION ALL SELECT CAST(i.release_date AS TEXT) AS z, i.race AS z FROM lock_and_track.inmates i;",
+        ("phl-release-date-no-ice", "ice", "federal_exports.f2.a", "lock_and_track.inmates.release_date"),
+    ),
+    (
+        "two outputs with one name both count",
+        "CREATE VIEW federal_exports.f2b AS SELECT i.ssn AS race, i.race FROM lock_and_track.inmates i;",
+        ("phl-protected-classes-no-federal", "ice", "federal_exports.f2b.race", "lock_and_track.inmates.ssn"),
+    ),
+    (
+        "a table function fed by a scalar subquery",
+        "CREATE VIEW federal_exports.f3 AS SELECT u.x FROM unnest((SELECT array_agg(p.ssn) FROM pars.persons p)) AS u(x);",
+        ("phl-protected-classes-no-federal", "ice", "federal_exports.f3.x", "pars.persons.ssn"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "sql", "expected"), LINEAGE_LEAKS, ids=[c[0] for c in LINEAGE_LEAKS])
+def test_lineage_leak_is_found(tmp_path: Path, title: str, sql: str, expected: tuple[str, str, str, str]) -> None:
+    result = run_sql(tmp_path, {"a.sql": sql})
+    assert result.errors == []
+    assert expected in finding_keys(result)
+
+
+STAR_IN_EXPRESSION = [
+    ("snowflake", "CREATE VIEW federal_exports.o AS SELECT OBJECT_CONSTRUCT(*) AS doc FROM lock_and_track.inmates i;", "doc"),
+    ("snowflake", "CREATE VIEW federal_exports.h AS SELECT HASH(*) AS doc FROM lock_and_track.inmates i;", "doc"),
+    ("spark", "CREATE VIEW federal_exports.s AS SELECT to_json(struct(*)) AS doc FROM lock_and_track.inmates i;", "doc"),
+]
+
+
+@pytest.mark.parametrize(("dialect", "sql", "column"), STAR_IN_EXPRESSION)
+def test_star_inside_an_expression_carries_every_column(tmp_path: Path, dialect: str, sql: str, column: str) -> None:
+    result = run_sql(tmp_path, {"a.sql": sql}, dialect=dialect)
+    assert result.errors == []
+    obj = next(iter(result.graph.objects.values()))
+    assert (SSN, "ice", f"{obj.name}.{column}", "lock_and_track.inmates.ssn") in finding_keys(result)
+
+
+def test_duckdb_columns_pattern_fails_closed(tmp_path: Path) -> None:
+    sql = "CREATE VIEW federal_exports.c AS SELECT COLUMNS('s.*') FROM lock_and_track.inmates i;"
+    result = run_sql(tmp_path, {"a.sql": sql}, dialect="duckdb")
+    assert [e.code for e in result.errors] == ["analysis.unexpanded_star"]

@@ -81,6 +81,13 @@ class ScopeResult:
     any_column: frozenset[Origin] | None = None
     """For table functions: every output column carries these origins."""
     aggregate_min_count: int | None = None
+    positional: list[frozenset[Origin]] | None = None
+    names: list[str] | None = None
+    """Origins by output position; differs from ``columns`` when two outputs share a name."""
+
+    def by_position(self) -> list[frozenset[Origin]]:
+        """Origins of each output column, in order."""
+        return self.positional if self.positional is not None else list(self.columns.values())
 
 
 @dataclass(frozen=True)
@@ -174,6 +181,10 @@ class _Walker:
         for col in scope.columns:
             for origin in self._reference(scope, col):
                 origins.add(_step(origin, Flow.VALUE, Transform.TRANSFORM, ("table function",), None, self._pos(col), "SELECT"))
+        for child in scope.subquery_scopes:
+            inner = self.compute(child)
+            for origin in [o for v in inner.by_position() for o in v] + list(inner.predicates):
+                origins.add(_step(origin, Flow.VALUE, Transform.TRANSFORM, ("table function",), None, origin.position, "SELECT"))
         return ScopeResult(columns={}, any_column=frozenset(origins))
 
     def _select(self, scope: Scope) -> ScopeResult:
@@ -253,8 +264,13 @@ class _Walker:
         aggregate = _aggregate_min_count(select)
         if aggregate is None and not select.args.get("joins") and len(source_aggregates) == 1:
             aggregate = source_aggregates[0]
-        columns = {name: frozenset(v) for name, v in zip(names, values, strict=True)}
+        columns: dict[str, frozenset[Origin]] = {}
+        for name, v in zip(names, values, strict=True):
+            # Two outputs with one name: a reader of that name may get either, so both count.
+            columns[name] = columns.get(name, frozenset()) | frozenset(v)
         return ScopeResult(
+            positional=[frozenset(v) for v in values],
+            names=names,
             columns=columns,
             predicates=frozenset(predicates),
             rows=tuple(rows),
@@ -297,10 +313,12 @@ class _Walker:
             conjuncts.extend((c, None) for c in _conjuncts(where.this))
         for join in select.args.get("joins") or []:
             on = join.args.get("on")
+            side = str(join.args.get("side") or "").upper()
             # An ON condition limits the joined table's rows only when the join keeps no
-            # unmatched rows of it: not for RIGHT or FULL joins.
-            if on is not None and str(join.args.get("side") or "").upper() not in ("RIGHT", "FULL"):
-                conjuncts.extend((c, join.this.alias_or_name) for c in _conjuncts(on))
+            # unmatched rows of it (not RIGHT or FULL); an inner join's ON limits every table.
+            if on is not None and side not in ("RIGHT", "FULL"):
+                only = None if not side and str(join.args.get("kind") or "").upper() in ("", "INNER") else join.this.alias_or_name
+                conjuncts.extend((c, only) for c in _conjuncts(on))
         for conjunct, only_alias in conjuncts:
             parsed = _filter_of(conjunct)
             if parsed is None:
@@ -324,6 +342,8 @@ class _Walker:
                         base_column = only.source
             if base_column is None:
                 continue
+            if not isinstance(source, exp.Table) and sum(rs.table == base_column.object_name for rs in targets) > 1:
+                continue  # several occurrences of the table: which one the filter limits is unknown
             for i, rs in enumerate(targets):
                 if rs.table == base_column.object_name:
                     targets[i] = RowSource(rs.table, _add_filter(rs.filters, base_column.column, allowed), rs.position, rs.path)
@@ -366,6 +386,11 @@ class _Walker:
         pos = self._pos(col)
         if isinstance(source, Scope):
             result = self.compute(source)
+            union = source.expression.parent
+            if isinstance(union, exp.SetOperation) and self.in_progress.get(id(union)) is not None:
+                # A recursive CTE reads itself through its anchor branch: use the whole
+                # union computed so far, so the fixed point sees values move between columns.
+                result = self.in_progress[id(union)] or result
             if name in result.columns:
                 return result.columns[name]
             if result.any_column is not None:
@@ -465,20 +490,29 @@ def _is_recursive_cte(scope: Scope) -> bool:
 
 def _merge(left: ScopeResult, right: ScopeResult) -> ScopeResult:
     """Union two set-operation branches column by column (by position)."""
+    left_values, right_values = left.by_position(), right.by_position()
+    names = _output_names(left)
+    positional = [
+        origins | (right_values[i] if i < len(right_values) else frozenset()) for i, origins in enumerate(left_values)
+    ]
     columns: dict[str, frozenset[Origin]] = {}
-    right_values = list(right.columns.values())
-    for i, (name, origins) in enumerate(left.columns.items()):
-        extra = right_values[i] if i < len(right_values) else frozenset()
-        columns[name] = origins | extra
+    for name, origins in zip(names, positional, strict=False):
+        columns[name] = columns.get(name, frozenset()) | origins
     aggregate = None
     if left.aggregate_min_count is not None and right.aggregate_min_count is not None:
         aggregate = min(left.aggregate_min_count, right.aggregate_min_count)
     return ScopeResult(
         columns=columns,
+        positional=positional,
+        names=names,
         predicates=left.predicates | right.predicates,
         rows=left.rows + right.rows,
         aggregate_min_count=aggregate,
     )
+
+
+def _output_names(result: ScopeResult) -> list[str]:
+    return result.names if result.names is not None else list(result.columns)
 
 
 def _locate(node: exp.Expr, select: exp.Select) -> tuple[str, exp.Expr] | None:
@@ -606,7 +640,10 @@ def _aggregate_min_count(select: exp.Select) -> int | None:
     ``HAVING COUNT(*) >= k`` and is 0 when there is none.
     """
     group = select.args.get("group")
-    group_keys = {g.sql() for g in group.expressions} if group else set()
+    group_keys = set()
+    if group is not None:
+        # Keys of ROLLUP, CUBE and GROUPING SETS count as group keys too.
+        group_keys = {g.sql() for g in group.expressions} | {c.sql() for c in group.find_all(exp.Column)}
     has_aggregate = False
     for projection in select.expressions:
         expr = projection.this if isinstance(projection, exp.Alias) else projection
@@ -628,13 +665,21 @@ def _aggregate_min_count(select: exp.Select) -> int | None:
     bound = 0
     having = select.args.get("having")
     if having is not None:
+        from_ = select.args.get("from_")
+        multiplies = bool(select.args.get("joins")) or (
+            from_ is not None and (isinstance(from_.this, (exp.Unnest, exp.Lateral)) or (isinstance(from_.this, exp.Table) and is_table_function(from_.this)))
+        )
         for cond in _conjuncts(having.this):
-            bound = max(bound, _count_bound(cond))
+            bound = max(bound, _count_bound(cond, rows_are_people=not multiplies))
     return bound
 
 
-def _count_bound(cond: exp.Expr) -> int:
-    """K for ``COUNT(*) >= k``, ``COUNT(*) > k-1``, ``k <= COUNT(*)``; otherwise 0."""
+def _count_bound(cond: exp.Expr, rows_are_people: bool) -> int:
+    """The k of ``COUNT(*) >= k``, ``COUNT(*) > k-1`` or ``k <= COUNT(*)``; otherwise 0.
+
+    With joins or table functions a row is not a person (one person's arrests, or rows a
+    join multiplied), so only ``COUNT(DISTINCT ...)`` gives a bound there.
+    """
     if isinstance(cond, exp.Paren):
         cond = cond.this
     pairs = {exp.GTE: 0, exp.GT: 1, exp.LTE: 0, exp.LT: 1}
@@ -644,7 +689,8 @@ def _count_bound(cond: exp.Expr) -> int:
         left, right = cond.this, cond.expression
         if kind in (exp.LTE, exp.LT):
             left, right = right, left
-        if isinstance(left, exp.Count) and isinstance(right, exp.Literal) and not right.is_string:
+        distinct = isinstance(left, exp.Count) and isinstance(left.this, exp.Distinct)
+        if isinstance(left, exp.Count) and (rows_are_people or distinct) and isinstance(right, exp.Literal) and not right.is_string:
             try:
                 return int(float(right.this)) + offset
             except ValueError:

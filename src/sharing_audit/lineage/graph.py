@@ -328,7 +328,11 @@ def _qualified_lineage(
     self_name: str,
 ) -> ScopeResult:
     _mark_stars(od.index.stars)
-    prepare(od.index, schema, pf.dialect)
+    try:
+        prepare(od.index, schema, pf.dialect)
+    except LineageError as exc:
+        exc.path = pf.path
+        raise
     try:
         # NOTE: qualify()'s first step, normalize_identifiers, is skipped: index_statement
         # already lowercased and quoted every identifier. The remaining steps are qualify's.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import sqlglot
@@ -77,6 +77,8 @@ class StatementIndex:
     ctes: set[str] = field(default_factory=set)
     columns: list[exp.Column] = field(default_factory=list)
     stars: list[exp.Star] = field(default_factory=list)
+    columns_functions: list[exp.Expr] = field(default_factory=list)
+    """DuckDB ``COLUMNS(...)``: columns chosen by pattern at run time."""
     nested_writes: list[exp.Expr] = field(default_factory=list)
     """INSERT/UPDATE/MERGE/DELETE nested inside another statement (a data-modifying CTE)."""
     dynamic: list[exp.Expr] = field(default_factory=list)
@@ -313,7 +315,7 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
             parsed.objects.append(
                 ObjectDef(
                     table_parts(target), "table", stmt, pos, search_path,
-                    index=StatementIndex([t for t in index.tables if t is not target], index.ctes, index.columns, index.stars),
+                    index=replace(index, tables=[t for t in index.tables if t is not target]),
                 )
             )
         elif isinstance(stmt, exp.Update):
@@ -380,6 +382,8 @@ def index_statement(tree: exp.Expr, normalise: bool = True) -> StatementIndex:
             index.stars.append(node)
         elif isinstance(node, exp.CTE):
             index.ctes.add(node.alias_or_name.lower())
+        elif isinstance(node, exp.Columns):
+            index.columns_functions.append(node)
         elif isinstance(node, (exp.Insert, exp.Update, exp.Merge, exp.Delete)) and node is not tree and not isinstance(tree, exp.Merge):
             index.nested_writes.append(node)
         elif isinstance(node, exp.Anonymous) and str(node.this).lower() in DYNAMIC_SQL_FUNCTIONS:
@@ -389,7 +393,7 @@ def index_statement(tree: exp.Expr, normalise: bool = True) -> StatementIndex:
 
 def _without_target(index: StatementIndex, stmt: exp.Expr) -> StatementIndex:
     target = stmt.this.this if isinstance(stmt.this, exp.Schema) else stmt.this
-    return StatementIndex([t for t in index.tables if t is not target], index.ctes, index.columns, index.stars)
+    return replace(index, tables=[t for t in index.tables if t is not target])
 
 
 def statement_position(stmt: exp.Expr) -> Position:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.schema import MappingSchema
 
-from .parse import StatementIndex
+from ..errors import LineageError
+from .model import Position
+from .parse import StatementIndex, node_position
 
 #: Unqualified names that are not columns, per dialect ("*" applies to all dialects).
 PSEUDO_COLUMNS: dict[str, frozenset[str]] = {
@@ -51,6 +53,44 @@ def prepare(index: StatementIndex, schema: MappingSchema, dialect: str) -> None:
             col.replace(_row(name, tables[name]))
         elif name in pseudo:
             col.replace(exp.Anonymous(this=name.upper(), expressions=[]))
+    _expand_stars_in_expressions(index, schema, sources)
+
+
+def _expand_stars_in_expressions(
+    index: StatementIndex, schema: MappingSchema, sources: dict[int, dict[str, list[str]]]
+) -> None:
+    """Expand a bare ``*`` inside an expression (``OBJECT_CONSTRUCT(*)``, ``HASH(*)``).
+
+    It carries every column of every source; when those are unknown, fail closed.
+    """
+    for star in index.stars:
+        parent = star.parent
+        if parent is None or isinstance(parent, (exp.Select, exp.Column)):
+            continue
+        if isinstance(parent, exp.Count) or (isinstance(parent, exp.Distinct) and isinstance(parent.parent, exp.Count)):
+            continue  # COUNT(*) counts rows; it carries no column
+        select = star.find_ancestor(exp.Select)
+        if select is None:
+            continue
+        if id(select) not in sources:
+            sources[id(select)] = _table_sources(select, schema)
+        tables = sources[id(select)]
+        items = [select.args.get("from_"), *(select.args.get("joins") or [])]
+        if not tables or len(tables) != sum(1 for i in items if i is not None):
+            raise LineageError(
+                "analysis.unexpanded_star",
+                "a * inside an expression reads a source whose columns are unknown",
+                line=(node_position(star) or Position(1)).line,
+            )
+        columns = [exp.column(c, table=alias, quoted=True) for alias, cols in tables.items() for c in cols]
+        target = parent if isinstance(parent, exp.StarMap) else star
+        target.replace(exp.Anonymous(this="ROW", expressions=columns))
+    for node in index.columns_functions:
+        raise LineageError(
+            "analysis.unexpanded_star",
+            "COLUMNS(...) selects columns by pattern at run time; list them instead",
+            line=(node_position(node) or Position(1)).line,
+        )
 
 
 def _table_sources(select: exp.Select, schema: MappingSchema) -> dict[str, list[str]]:
