@@ -110,15 +110,18 @@ def compute_deliveries(
         for g in pf.grants:
             where = f"{pf.path}:{g.position.line}"
             if g.schema is not None:
+                # A schema may be written database-qualified or under a system's other name.
+                system = graph.resolver.catalog.system_for(tuple(g.schema.split(".")))
+                schema_name = system.id if system else g.schema.split(".")[-1]
                 for role in g.roles:
                     if g.action == "grant":
-                        schema_grants[(g.schema, role)] = (
+                        schema_grants[(schema_name, role)] = (
                             f"GRANT SELECT ON ALL TABLES IN SCHEMA {g.schema} to {role} ({where})",
                             pf.path,
                             g.position,
                         )
                     else:
-                        schema_grants.pop((g.schema, role), None)
+                        schema_grants.pop((schema_name, role), None)
                 continue
             assert g.object is not None
             resolved = graph.resolver.resolve(g.object, g.search_path)

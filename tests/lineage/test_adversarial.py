@@ -116,3 +116,10 @@ def test_duckdb_columns_pattern_fails_closed(tmp_path: Path) -> None:
     sql = "CREATE VIEW federal_exports.c AS SELECT COLUMNS('s.*') FROM lock_and_track.inmates i;"
     result = run_sql(tmp_path, {"a.sql": sql}, dialect="duckdb")
     assert [e.code for e in result.errors] == ["analysis.unexpanded_star"]
+
+
+def test_schema_grant_under_a_qualified_system_name(tmp_path: Path) -> None:
+    sql = "GRANT SELECT ON ALL TABLES IN SCHEMA pars_prod.pars TO ROLE ice_reader;"
+    result = run_sql(tmp_path, {"a.sql": sql}, dialect="snowflake")
+    assert result.errors == []
+    assert ("phl-pars-no-ice", "ice", "pars.persons.ssn", "pars.persons.ssn") in finding_keys(result)
