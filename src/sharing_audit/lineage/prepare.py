@@ -36,12 +36,10 @@ def prepare(index: StatementIndex, schema: MappingSchema, dialect: str) -> None:
             candidates.append(col)
     sources: dict[int, dict[str, list[str]]] = {}
     for col in candidates:
-        select = col.find_ancestor(exp.Select)
-        if select is None:
+        found = _enclosing_tables(col, schema, sources)
+        if found is None:
             continue
-        if id(select) not in sources:
-            sources[id(select)] = _table_sources(select, schema)
-        tables = sources[id(select)]
+        _, tables = found
         if isinstance(col.this, exp.Star):
             if col.table in tables:
                 col.replace(_row(col.table, tables[col.table]))
@@ -69,12 +67,10 @@ def _expand_stars_in_expressions(
             continue
         if isinstance(parent, exp.Count) or (isinstance(parent, exp.Distinct) and isinstance(parent.parent, exp.Count)):
             continue  # COUNT(*) counts rows; it carries no column
-        select = star.find_ancestor(exp.Select)
-        if select is None:
+        found = _enclosing_tables(star, schema, sources)
+        if found is None:
             continue
-        if id(select) not in sources:
-            sources[id(select)] = _table_sources(select, schema)
-        tables = sources[id(select)]
+        select, tables = found
         items = [select.args.get("from_"), *(select.args.get("joins") or [])]
         if not tables or len(tables) != sum(1 for i in items if i is not None):
             raise LineageError(
@@ -91,6 +87,18 @@ def _expand_stars_in_expressions(
             "COLUMNS(...) selects columns by pattern at run time; list them instead",
             line=(node_position(node) or Position(1)).line,
         )
+
+
+def _enclosing_tables(
+    node: exp.Expr, schema: MappingSchema, cache: dict[int, dict[str, list[str]]]
+) -> tuple[exp.Select, dict[str, list[str]]] | None:
+    """The SELECT around ``node`` and its plain-table sources (alias → columns), cached."""
+    select = node.find_ancestor(exp.Select)
+    if select is None:
+        return None
+    if id(select) not in cache:
+        cache[id(select)] = _table_sources(select, schema)
+    return select, cache[id(select)]
 
 
 def _table_sources(select: exp.Select, schema: MappingSchema) -> dict[str, list[str]]:

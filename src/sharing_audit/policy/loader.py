@@ -91,8 +91,8 @@ def load_policies(root: Path | str) -> Policy:
         consumers=builder.items(sections, "consumers", builder.consumer),
         classes=builder.items(sections, "classes", builder.sensitivity_class),
         systems=builder.items(sections, "systems", builder.system),
-        roles=builder.delivery_items(sections, "roles", builder.role),
-        schema_deliveries=builder.delivery_items(sections, "schemas", builder.schema_delivery),
+        roles=builder.items(sections, "roles", builder.role, within="delivery"),
+        schema_deliveries=builder.items(sections, "schemas", builder.schema_delivery, within="delivery"),
         redactions=builder.items(sections, "redactions", builder.redaction),
         rules=builder.items(sections, "rules", builder.rule),
         waivers=builder.items(sections, "waivers", builder.waiver),
@@ -142,21 +142,13 @@ class _Builder:
         sections: dict[str, list[tuple[Path, LineDict, Any]]],
         key: str,
         build: Callable[[Path, LineDict], T],
+        within: str | None = None,
     ) -> tuple[T, ...]:
+        """Build every item of section ``key`` (or of ``within.key``, e.g. ``delivery.roles``)."""
         out: list[T] = []
-        for path, _doc, value in sections.get(key, []):
-            out.extend(build(path, item) for item in value)
-        return tuple(out)
-
-    def delivery_items(
-        self,
-        sections: dict[str, list[tuple[Path, LineDict, Any]]],
-        key: str,
-        build: Callable[[Path, LineDict], T],
-    ) -> tuple[T, ...]:
-        out: list[T] = []
-        for path, _doc, value in sections.get("delivery", []):
-            out.extend(build(path, item) for item in value.get(key, []))
+        for path, _doc, value in sections.get(within or key, []):
+            items = value.get(key, []) if within else value
+            out.extend(build(path, item) for item in items)
         return tuple(out)
 
     @staticmethod
