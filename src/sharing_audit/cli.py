@@ -8,7 +8,7 @@ import enum
 import json
 import logging
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, NoReturn
@@ -158,7 +158,8 @@ def _inputs(args: argparse.Namespace) -> tuple[list[SqlInput], str]:
     return inputs, schema
 
 
-def _progress() -> object:
+def _progress() -> Callable[[str], None] | None:
+    """A one-line progress display on stderr, only when stderr is a terminal."""
     if not sys.stderr.isatty():
         return None
 
@@ -172,7 +173,7 @@ def _progress() -> object:
 def _cmd_check(args: argparse.Namespace) -> int:
     inputs, schema = _inputs(args)
     progress = _progress()
-    result = run_check(CheckOptions(args.policies, tuple(inputs), schema, args.as_of), progress)  # type: ignore[arg-type]
+    result = run_check(CheckOptions(args.policies, tuple(inputs), schema, args.as_of), progress)
     if progress:
         sys.stderr.write("\r\033[K")
     color = args.color is ColorChoice.ALWAYS or (args.color is ColorChoice.AUTO and args.output == "-" and sys.stdout.isatty())

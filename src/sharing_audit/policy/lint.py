@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Flow, Policy, Rule, SourceRef
+from .model import Column, Flow, Policy, Rule, SourceRef
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ def lint_policy(policy: Policy) -> list[LintIssue]:
     def add(severity: str, code: str, message: str, where: SourceRef | None) -> None:
         issues.append(LintIssue(severity, code, message, where.path if where else "?", where.line if where else 0))
 
-    consumers = {c.id for c in policy.consumers}
+    consumers: set[str] = {c.id for c in policy.consumers}
     classes = policy.class_ids()
     systems = {s.id for s in policy.systems}
     columns = {f"{s.id}.{t.name}.{c.name}": c for s in policy.systems for t in s.tables for c in t.columns}
@@ -98,7 +99,19 @@ def lint_policy(policy: Policy) -> list[LintIssue]:
     return issues
 
 
-def _lint_rule(rule: Rule, policy: Policy, consumers, classes, systems, tables, columns, add) -> None:  # type: ignore[no-untyped-def]
+AddIssue = Callable[[str, str, str, SourceRef | None], None]
+
+
+def _lint_rule(
+    rule: Rule,
+    policy: Policy,
+    consumers: set[str],
+    classes: frozenset[str],
+    systems: set[str],
+    tables: set[str],
+    columns: dict[str, Column],
+    add: AddIssue,
+) -> None:
     for cid in rule.consumers:
         if cid not in consumers:
             add("error", "unknown-consumer", f"rule {rule.id} applies to unknown consumer {cid!r}", rule.where)
@@ -138,7 +151,7 @@ def _lint_rule(rule: Rule, policy: Policy, consumers, classes, systems, tables, 
             add("warning", "id-not-file-name", f"rule {rule.id} lives in {Path(rule.where.path).name}; name the file {rule.id}.yaml", rule.where)
 
 
-def _lint_contradictions(policy: Policy, add) -> None:  # type: ignore[no-untyped-def]
+def _lint_contradictions(policy: Policy, add: AddIssue) -> None:
     """An allowlist that allows what another rule denies to the same consumer."""
 
     def targets(rule: Rule) -> set[str]:
