@@ -17,9 +17,20 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_POLICIES = ROOT / "policies"
 
 
+def write_file(root: Path, name: str, body: str | bytes) -> Path:
+    """Write ``body`` (text as UTF-8, or raw bytes) to ``root/name``, making folders."""
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(body, bytes):
+        path.write_bytes(body)
+    else:
+        path.write_text(body, encoding="utf-8")
+    return path
+
+
 def run_sql(
     tmp_path: Path,
-    files: dict[str, str],
+    files: dict[str, str] | dict[str, str | bytes],
     *,
     dialect: str = "postgres",
     policies: Path = DEMO_POLICIES,
@@ -27,9 +38,7 @@ def run_sql(
 ) -> RunResult:
     """Write ``files`` (name → SQL) under ``tmp_path`` and run the check on them."""
     for name, sql in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(sql, encoding="utf-8")
+        write_file(tmp_path, name, sql)
     check = SqlCheck("test", tuple(files), (), dialect, "public", (), tmp_path)
     return run_check(CheckOptions(policies, tuple(check.inputs(tmp_path)), as_of=as_of))
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from helpers import DEMO_POLICIES, ROOT
+from helpers import DEMO_POLICIES, ROOT, write_file
 from sharing_audit import __version__
 from sharing_audit.cli import main
 
@@ -87,12 +87,7 @@ def sql_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[dict[s
         root = tmp_path / "sql"
         root.mkdir(exist_ok=True)
         for name, body in files.items():
-            path = root / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(body, bytes):
-                path.write_bytes(body)
-            else:
-                path.write_text(body, encoding="utf-8")
+            write_file(root, name, body)
         return Path("sql")
 
     return make

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import DEMO_POLICIES, finding_keys, load_sql_fixture_pairs, run_sql
-from sharing_audit.checks import SqlCheck
-from sharing_audit.engine import EXIT_ERROR, CheckOptions, RunResult, run_check
+from helpers import finding_keys, load_sql_fixture_pairs, run_sql
+from sharing_audit.engine import EXIT_ERROR, RunResult
 from sharing_audit.lineage.parse import MAX_SQL_BYTES
 
 AS_OF = dt.date(2026, 11, 25)
@@ -30,16 +29,7 @@ GOOD_FINDING = (
 
 def run_files(tmp_path: Path, files: dict[str, str | bytes], dialect: str = "postgres") -> RunResult:
     """Like ``helpers.run_sql``, but a file may be given as raw bytes; ``good.sql`` is added."""
-    files = {"good.sql": GOOD_SQL, **files}
-    for name, body in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(body, bytes):
-            path.write_bytes(body)
-        else:
-            path.write_text(body, encoding="utf-8")
-    check = SqlCheck("test", tuple(files), (), dialect, "public", (), tmp_path)
-    return run_check(CheckOptions(DEMO_POLICIES, tuple(check.inputs(tmp_path)), as_of=AS_OF))
+    return run_sql(tmp_path, {"good.sql": GOOD_SQL, **files}, dialect=dialect, as_of=AS_OF)
 
 
 def errors_of(result: RunResult, path: str) -> list[tuple[str, int | None]]:

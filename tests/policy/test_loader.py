@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import DEMO_POLICIES
+from helpers import DEMO_POLICIES, write_file
 from sharing_audit.errors import PolicyError
 from sharing_audit.policy.loader import load_policies
 from sharing_audit.yamlio import MAX_YAML_BYTES
@@ -24,13 +24,7 @@ def demo_copy(tmp_path: Path) -> Path:
 
 
 def write(root: Path, name: str, body: str | bytes) -> Path:
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(body, bytes):
-        path.write_bytes(body)
-    else:
-        path.write_text(body, encoding="utf-8")
-    return path
+    return write_file(root, name, body)
 
 
 def edit(root: Path, name: str, old: str, new: str) -> Path:
