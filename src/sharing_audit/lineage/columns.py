@@ -656,6 +656,9 @@ def _aggregate_min_count(select: exp.Select) -> int | None:
         for agg in expr.find_all(exp.AggFunc):
             if not isinstance(agg, STATISTICAL_AGGREGATES) and agg.find(exp.Column) is not None:
                 return None
+            if agg.find(exp.Case, exp.If, exp.Predicate) is not None or isinstance(agg.parent, exp.Filter):
+                # A conditional count is a sub-group of unknown size: it can single one out.
+                return None
         for col in expr.find_all(exp.Column):
             if not isinstance(col.find_ancestor(exp.AggFunc), STATISTICAL_AGGREGATES):
                 return None
