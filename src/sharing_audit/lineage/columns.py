@@ -8,7 +8,7 @@ computed lineage, so a view chain is never re-expanded.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, build_scope
@@ -156,6 +156,17 @@ class _Walker:
     def _set_operation(self, scope: Scope) -> ScopeResult:
         left_scope, right_scope = scope.set_operation_scopes
         left = self.compute(left_scope)
+        if isinstance(scope.expression, (exp.Except, exp.Intersect)):
+            # The right branch only decides which of the left branch's rows remain.
+            right = self.compute(right_scope)
+            clause = "EXCEPT" if isinstance(scope.expression, exp.Except) else "INTERSECT"
+            kept = {_as_predicate(o, clause, o.position) for v in right.by_position() for o in v}
+            return replace(
+                left,
+                predicates=left.predicates | right.predicates | kept,
+                rows=left.rows + right.rows,
+                aggregate_min_count=None,
+            )
         if not _is_recursive_cte(scope):
             return _merge(left, self.compute(right_scope))
         key = id(scope.expression)
