@@ -123,3 +123,16 @@ def test_schema_grant_under_a_qualified_system_name(tmp_path: Path) -> None:
     result = run_sql(tmp_path, {"a.sql": sql}, dialect="snowflake")
     assert result.errors == []
     assert ("phl-pars-no-ice", "ice", "pars.persons.ssn", "pars.persons.ssn") in finding_keys(result)
+
+
+def test_using_join_predicate_points_at_the_join(tmp_path: Path) -> None:
+    sql = (
+        "CREATE VIEW staging.u AS\n"
+        "SELECT m.movement_type\n"
+        "FROM lock_and_track.movements m\n"
+        "JOIN lock_and_track.inmates i USING (inmate_id);\n"
+        "GRANT SELECT ON staging.u TO ice_reader;\n"
+    )
+    result = run_sql(tmp_path, {"a.sql": sql})
+    joins = [f for f in result.findings if f.clause == "JOIN ON" and f.rule_id == "phl-lock-and-track-allowlist"]
+    assert joins and {f.location.line for f in joins} == {4}

@@ -482,6 +482,12 @@ class _Walker:
         found = node_position(node)
         if found:
             return found
+        join = node.find_ancestor(exp.Join)
+        if join is not None and isinstance(join.this, exp.Table):
+            # Conditions the optimizer wrote for NATURAL JOIN / USING: point at the join.
+            at_join = node_position(join.this)
+            if at_join:
+                return at_join
         select = node.find_ancestor(exp.Select)
         while select is not None:
             star = select.meta.get("sa_star") if select._meta else None
