@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from .errors import LineageError
 from .lineage.graph import AnalysisError, LineageGraph
 from .lineage.model import Position
+from .lineage.parse import ALL_OBJECTS
 from .policy.model import ConsumerId, Policy
 
 PUBLIC = "public"
+#: Built-in roles whose members can read every table.
+READ_ALL_ROLES = frozenset({"pg_read_all_data", "db_datareader", "db_owner", "sysadmin", "dba", "accountadmin"})
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ def compute_deliveries(
             if g.schema is not None:
                 # A schema may be written database-qualified or under a system's other name.
                 system = graph.resolver.catalog.system_for(tuple(g.schema.split(".")))
-                schema_name = system.id if system else g.schema.split(".")[-1]
+                schema_name = system.id if system else g.schema.split(".")[-1] if g.schema != ALL_OBJECTS else ALL_OBJECTS
                 for role in g.roles:
                     if g.action == "grant":
                         schema_grants[(schema_name, role)] = (
@@ -181,11 +184,17 @@ def compute_deliveries(
         for obj in objects_by_schema.get(sd.schema, []):
             for consumer in sd.consumers:
                 add(obj, consumer, f"created in delivery schema {sd.schema}")
+    for role, member in memberships:
+        if role in READ_ALL_ROLES:
+            schema_grants.setdefault((ALL_OBJECTS, member), (f"member of built-in role {role}", "", Position(1)))
     for (schema, role), (channel, file, position) in schema_grants.items():
-        names = list(objects_by_schema.get(schema, []))
-        system = policy.system(schema)
-        if system:
-            names += [f"{system.id}.{t.name}" for t in system.tables]
+        if schema == ALL_OBJECTS:
+            names = list(graph.objects) + [f"{s.id}.{t.name}" for s in policy.systems for t in s.tables]
+        else:
+            names = list(objects_by_schema.get(schema, []))
+            system = policy.system(schema)
+            if system:
+                names += [f"{system.id}.{t.name}" for t in system.tables]
         for obj in names:
             for consumer, mapped in roles.consumers_for(role):
                 add(obj, consumer, channel if mapped == role else f"{channel}; {mapped} inherits {role}", None, file, position)

@@ -136,3 +136,85 @@ def test_using_join_predicate_points_at_the_join(tmp_path: Path) -> None:
     result = run_sql(tmp_path, {"a.sql": sql})
     joins = [f for f in result.findings if f.clause == "JOIN ON" and f.rule_id == "phl-lock-and-track-allowlist"]
     assert joins and {f.location.line for f in joins} == {4}
+
+
+CLIENT_SCRIPTS = [
+    ("oracle", "SET DEFINE OFF\nCREATE OR REPLACE VIEW federal_exports.v_o AS\nSELECT i.inmate_name, i.ssn FROM lock_and_track.inmates i\n/\n", "federal_exports.v_o.ssn"),
+    ("tsql", "SET NOCOUNT ON\nSELECT i.inmate_name, i.ssn INTO federal_exports.t_b FROM lt_prod.dbo.inmates i\n", "federal_exports.t_b.ssn"),
+    (
+        "tsql",
+        "IF OBJECT_ID('federal_exports.v_t','V') IS NOT NULL DROP VIEW federal_exports.v_t;\nGO\n"
+        "CREATE VIEW federal_exports.v_t AS SELECT i.ssn FROM lt_prod.dbo.inmates i;\nGO\nPRINT 'done';\n",
+        "federal_exports.v_t.ssn",
+    ),
+]
+
+
+@pytest.mark.parametrize(("dialect", "sql", "target"), CLIENT_SCRIPTS)
+def test_client_script_lines_do_not_hide_statements(tmp_path: Path, dialect: str, sql: str, target: str) -> None:
+    result = run_sql(tmp_path, {"a.sql": sql}, dialect=dialect)
+    assert result.errors == []
+    assert any(k[2] == target and k[0] == SSN for k in finding_keys(result))
+
+
+def test_set_without_semicolon_before_a_statement_fails_closed(tmp_path: Path) -> None:
+    sql = "SET x = 1\nCREATE VIEW federal_exports.v AS SELECT i.ssn FROM lock_and_track.inmates i;\n"
+    result = run_sql(tmp_path, {"a.sql": sql}, dialect="snowflake")
+    assert [e.code for e in result.errors] == ["analysis.unparsed"]
+
+
+def test_oracle_update_with_set_on_its_own_line_still_parses(tmp_path: Path) -> None:
+    sql = "CREATE TABLE federal_exports.t_u (id NUMBER, a VARCHAR2(20));\nUPDATE federal_exports.t_u\nSET a = 'x';\n"
+    result = run_sql(tmp_path, {"a.sql": sql}, dialect="oracle")
+    assert result.errors == []
+
+
+MORE_DELIVERIES = [
+    ("tsql", "GRANT SELECT ON SCHEMA::staging TO usms_reader;"),
+    ("tsql", "GRANT SELECT TO usms_reader;"),
+    ("mysql", "GRANT SELECT ON *.* TO 'usms_reader'@'%';"),
+    ("postgres", "GRANT SELECT ON staging.x TO usms_reader; REVOKE GRANT OPTION FOR SELECT ON staging.x FROM usms_reader;"),
+    ("oracle", "GRANT SELECT ANY TABLE TO usms_reader;"),
+    ("postgres", "GRANT pg_read_all_data TO usms_reader;"),
+    ("tsql", "ALTER ROLE db_datareader ADD MEMBER usms_reader;"),
+]
+
+
+@pytest.mark.parametrize(("dialect", "grant"), MORE_DELIVERIES)
+def test_broad_grants_deliver(tmp_path: Path, dialect: str, grant: str) -> None:
+    sql = f"CREATE VIEW staging.x AS SELECT i.ssn FROM lock_and_track.inmates i;\n{grant}\n"
+    result = run_sql(tmp_path, {"a.sql": sql}, dialect=dialect)
+    assert result.errors == []
+    assert (SSN, "usms", "staging.x.ssn", "lock_and_track.inmates.ssn") in finding_keys(result)
+
+
+LEFT_JOIN_MID = (
+    "CREATE VIEW staging.v_mid AS\n"
+    "SELECT i.inmate_name, i.race, m.last_move FROM lock_and_track.inmates i\n"
+    "LEFT JOIN (SELECT mv.inmate_id, MAX(mv.movement_date) AS last_move\n"
+    "           FROM lock_and_track.movements mv GROUP BY mv.inmate_id) m ON m.inmate_id = i.inmate_id;\n"
+)
+
+
+def test_left_join_side_unused_downstream_is_not_a_filter(tmp_path: Path) -> None:
+    sql = LEFT_JOIN_MID + "CREATE VIEW federal_exports.v_out AS SELECT r.inmate_name, r.race FROM staging.v_mid r;\n"
+    result = run_sql(tmp_path, {"a.sql": sql})
+    assert result.errors == [] and result.findings == []
+
+
+def test_left_join_side_used_downstream_carries_its_join_condition(tmp_path: Path) -> None:
+    sql = LEFT_JOIN_MID + "CREATE VIEW federal_exports.v_out2 AS SELECT r.inmate_name, r.last_move FROM staging.v_mid r;\n"
+    keys = finding_keys(run_sql(tmp_path, {"a.sql": sql}))
+    allow = "phl-lock-and-track-allowlist"
+    assert (allow, "ice", "federal_exports.v_out2.last_move", "lock_and_track.movements.inmate_id") in keys
+    assert (allow, "ice", "federal_exports.v_out2.last_move", "lock_and_track.movements.movement_date") in keys
+
+
+def test_left_join_on_condition_on_the_kept_side_counts_where_used(tmp_path: Path) -> None:
+    sql = (
+        "CREATE VIEW staging.l AS SELECT p.person_id, a.arrest_id FROM pars.persons p\n"
+        "LEFT JOIN pars.arrests a ON a.person_id = p.person_id AND p.country_of_birth = 'X'\n"
+        "WHERE p.person_role = 'arrestee';\nGRANT SELECT ON staging.l TO usms_reader;\n"
+    )
+    keys = finding_keys(run_sql(tmp_path, {"a.sql": sql}))
+    assert ("phl-no-birth-country-targeting", "usms", "staging.l.arrest_id", "pars.persons.country_of_birth") in keys

@@ -207,6 +207,13 @@ class _Walker:
         values: list[set[Origin]] = [set() for _ in projections]
         predicates: set[Origin] = set()
         seen: set[int] = set()
+        # The right side of a LEFT JOIN never removes rows of the left side: its ON condition
+        # (and its own filters) only decide that side's columns. They count where those
+        # columns are used, not as filters of the whole result.
+        outer = _left_joined(select)
+        outer_conditions: dict[str, set[Origin]] = {alias: set() for alias in outer.values()}
+        used_in_projection: dict[str, set[int]] = {alias: set() for alias in outer.values()}
+        used_elsewhere: set[str] = set()
 
         for col in scope.columns:
             located = _locate(col, select)
@@ -220,10 +227,20 @@ class _Walker:
             origins = self._reference(scope, col)
             pos = self._pos(col)
             if clause == "SELECT":
-                bucket = values[index[id(top)]]
+                i = index[id(top)]
+                if col.table in outer_conditions:
+                    used_in_projection[col.table].add(i)
+                bucket = values[i]
                 for o in origins:
-                    bucket.add(_step(o, Flow.VALUE, transform, functions, masked, pos, "SELECT"))
+                    kept = o.flow if o.flow is Flow.PREDICATE else Flow.VALUE
+                    bucket.add(_step(o, kept, transform, functions, masked, pos, "SELECT" if kept is Flow.VALUE else o.clause))
+            elif clause == "JOIN ON" and id(top) in outer:
+                outer_conditions[outer[id(top)]].update(
+                    _step(o, Flow.PREDICATE, transform, functions, masked, pos, clause) for o in origins
+                )
             else:
+                if col.table in outer_conditions:
+                    used_elsewhere.add(col.table)
                 for o in origins:
                     predicates.add(_step(o, Flow.PREDICATE, transform, functions, masked, pos, clause))
 
@@ -266,7 +283,12 @@ class _Walker:
                 for o in inner:
                     predicates.add(_as_predicate(o, clause, o.position))
 
-        by_alias, source_aggregates = self._sources(scope, predicates)
+        by_alias, source_aggregates = self._sources(scope, predicates, outer_conditions)
+        for alias, conditions in outer_conditions.items():
+            if alias in used_elsewhere:
+                predicates.update(conditions)
+            for i in used_in_projection[alias]:
+                values[i].update(conditions)
         self._apply_filters(scope, select, by_alias)
         rows = [rs for found in by_alias.values() for rs in found]
         for child in scope.subquery_scopes:
@@ -289,16 +311,19 @@ class _Walker:
         )
 
     def _sources(
-        self, scope: Scope, predicates: set[Origin]
+        self, scope: Scope, predicates: set[Origin], outer_conditions: dict[str, set[Origin]]
     ) -> tuple[dict[str, list[RowSource]], list[int | None]]:
-        """Row sources of every FROM/JOIN item, and predicates inherited from derived ones."""
+        """Row sources of every FROM/JOIN item, and predicates inherited from derived ones.
+
+        Predicates of a LEFT-joined source go to ``outer_conditions`` instead.
+        """
         by_alias: dict[str, list[RowSource]] = {}
         aggregates: list[int | None] = []
         for alias, (_node, source) in scope.selected_sources.items():
             found: list[RowSource] = []
             if isinstance(source, Scope):
                 result = self.compute(source)
-                predicates.update(result.predicates)
+                outer_conditions.get(alias, predicates).update(result.predicates)
                 found = list(result.rows)
                 aggregates.append(result.aggregate_min_count)
             elif isinstance(source, exp.Table) and not is_table_function(source):
@@ -307,7 +332,7 @@ class _Walker:
                 obj = self.ctx.objects.get(full)
                 if obj is not None:
                     hop = f"{obj.name}"
-                    predicates.update(o.hop(hop, pos) for o in obj.predicates)
+                    outer_conditions.get(alias, predicates).update(o.hop(hop, pos) for o in obj.predicates)
                     found = [RowSource(rs.table, rs.filters, pos, (*rs.path, hop)) for rs in obj.row_sources]
                     aggregates.append(obj.aggregate_min_count)
                 if self.ctx.catalog.has_table(source.db, source.name):
@@ -526,6 +551,17 @@ def _merge(left: ScopeResult, right: ScopeResult) -> ScopeResult:
         rows=left.rows + right.rows,
         aggregate_min_count=aggregate,
     )
+
+
+def _left_joined(select: exp.Select) -> dict[int, str]:
+    """``id(join) → alias`` for each LEFT (outer) join, whose right side keeps the left rows."""
+    out: dict[int, str] = {}
+    for join in select.args.get("joins") or []:
+        side = str(join.args.get("side") or "").upper()
+        kind = str(join.args.get("kind") or "").upper()
+        if side == "LEFT" and kind not in ("SEMI", "ANTI") and join.args.get("on") is not None:
+            out[id(join)] = join.this.alias_or_name
+    return out
 
 
 def _output_names(result: ScopeResult) -> list[str]:

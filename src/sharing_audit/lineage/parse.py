@@ -39,11 +39,28 @@ SUPPORTED_DIALECTS = (
 _DIRECTIVE = re.compile(r"^\s*--\s*sharing-audit:\s*(?P<body>.*?)\s*$", re.MULTILINE)
 _HEADER_DIALECT = re.compile(r"^\s*--\s*dialect:\s*(?P<name>[A-Za-z0-9_]+)\s*$", re.MULTILINE)
 #: Statements that neither move data nor change who can read it.
-_HARMLESS_COMMANDS = frozenset({"COMMENT", "ANALYZE", "VACUUM", "REFRESH", "BEGIN", "COMMIT", "START", "END", "CLUSTER", "REINDEX", "CHECKPOINT"})
+_HARMLESS_COMMANDS = frozenset({"COMMENT", "ANALYZE", "VACUUM", "REFRESH", "BEGIN", "COMMIT", "START", "END", "CLUSTER", "REINDEX", "CHECKPOINT", "PRINT", "RAISERROR"})
 #: ``GO`` ends a batch in T-SQL client tools; it is not SQL, and sqlglot would read the
 #: next statement as its argument. The line becomes a statement separator instead.
-_BATCH_SEPARATOR = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*;?[ \t]*$", re.IGNORECASE | re.MULTILINE)
-_BATCH_DIALECTS = frozenset({"tsql"})
+#: Lines that a client tool runs by itself, ended by the line break: SQL*Plus commands, and
+#: T-SQL session options. They change no data and no grants.
+_CLIENT_LINES = {
+    "oracle": re.compile(
+        r"^[ \t]*(?:SET[ \t]+(?:DEFINE|ECHO|FEEDBACK|SERVEROUTPUT|HEADING|PAGESIZE|LINESIZE|VERIFY|TERMOUT"
+        r"|TIMING|SQLBLANKLINES|TRIMSPOOL|LONG|NEWPAGE|COLSEP|ESCAPE|SCAN|AUTOCOMMIT)"
+        r"|PROMPT|SPOOL|WHENEVER|DEFINE|UNDEFINE|REM|REMARK|TTITLE|BTITLE)\b[^\n]*$",
+        re.IGNORECASE | re.MULTILINE,
+    ),
+    "tsql": re.compile(
+        r"^[ \t]*SET[ \t]+(?:NOCOUNT|ANSI_NULLS|ANSI_PADDING|ANSI_WARNINGS|QUOTED_IDENTIFIER|XACT_ABORT|ARITHABORT|CONCAT_NULL_YIELDS_NULL|NUMERIC_ROUNDABORT|DATEFORMAT|DATEFIRST|LANGUAGE|DEADLOCK_PRIORITY|LOCK_TIMEOUT|TRANSACTION[ \t]+ISOLATION[ \t]+LEVEL)\b[^;\n]*;?[ \t]*$",
+        re.IGNORECASE | re.MULTILINE,
+    ),
+}
+_BATCH_SEPARATORS = {
+    "tsql": re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*;?[ \t]*$", re.IGNORECASE | re.MULTILINE),
+    # SQL*Plus runs the buffer at a line holding only "/".
+    "oracle": re.compile(r"^[ \t]*/[ \t]*$", re.MULTILINE),
+}
 _HARMLESS_FORMS = frozenset(
     {("CREATE", w) for w in ("ROLE", "USER", "LOGIN", "GROUP", "SCHEMA", "SEQUENCE", "EXTENSION", "TYPE", "DATABASE", "TABLESPACE", "INDEX", "UNIQUE", "POLICY", "STATISTICS", "DOMAIN", "COLLATION")}
     | {("ALTER", w) for w in ("ROLE", "USER", "SCHEMA", "SEQUENCE", "EXTENSION", "TYPE", "DATABASE", "INDEX", "POLICY")}
@@ -241,9 +258,15 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
             path=shown,
             line=text.count("\n", 0, executable) + 1,
         )
-    if dialect in _BATCH_DIALECTS:
+    client_lines = _CLIENT_LINES.get(dialect)
+    if client_lines is not None:
+        # Client-tool lines end at the line break, without a semicolon; blank them (same
+        # length, so positions stay) so they cannot swallow the next statement.
+        text = client_lines.sub(lambda m: " " * len(m.group(0)), text)
+    separator = _BATCH_SEPARATORS.get(dialect)
+    if separator is not None:
         # Same length per line, so every position stays where it was.
-        text = _BATCH_SEPARATOR.sub(lambda m: ";".ljust(len(m.group(0))), text)
+        text = separator.sub(lambda m: ";".ljust(len(m.group(0))), text)
     sql_dialect = Dialect.get_or_raise(dialect)
     try:
         tokens = sql_dialect.tokenize(text)
@@ -269,7 +292,7 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
     parsed = ParsedFile(path=shown, dialect=dialect, directives=directives, sha256=digest)
     search_path = directives.search_path
     query_count = 0
-    for number, stmt in enumerate(statements):
+    for number, stmt in _flatten_blocks(statements):
         if stmt is None:
             continue
         index = index_statement(stmt)
@@ -356,6 +379,23 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
                 line=pos.line,
             )
     return parsed
+
+
+def _flatten_blocks(statements: list[exp.Expr | None]) -> list[tuple[int, exp.Expr | None]]:
+    """Statements with T-SQL ``IF ... BEGIN ... END`` blocks opened up.
+
+    Either branch may run, so both are analysed (``IF OBJECT_ID(...) IS NOT NULL DROP VIEW v``
+    is the usual case).
+    """
+    out: list[tuple[int, exp.Expr | None]] = []
+    for number, stmt in enumerate(statements):
+        if isinstance(stmt, exp.IfBlock):
+            for branch in (stmt.args.get("true"), stmt.args.get("false")):
+                inner = branch.expressions if isinstance(branch, exp.Block) else [branch]
+                out.extend((number, s) for s in inner if isinstance(s, exp.Expr))
+        else:
+            out.append((number, stmt))
+    return out
 
 
 def index_statement(tree: exp.Expr, normalise: bool = True) -> StatementIndex:
@@ -567,6 +607,8 @@ def _is_read_privilege(priv: exp.Expr) -> bool:
 
 
 def _grant(stmt: exp.Grant | exp.Revoke, pos: Position, search_path: tuple[str, ...]) -> list[GrantDef]:
+    if isinstance(stmt, exp.Revoke) and stmt.args.get("grant_option"):
+        return []  # REVOKE GRANT OPTION FOR: the privilege itself stays
     privileges = stmt.args.get("privileges") or []
     read = [p for p in privileges if _is_read_privilege(p)]
     if not read:
@@ -609,6 +651,7 @@ def _command(
             line=pos.line,
         )
     if keyword == "SET":
+        _refuse_hidden(keyword, _words(rest, dialect), pos, path)
         return _set_text(rest, search_path)
     if keyword in ("GRANT", "REVOKE"):
         _grant_command(keyword.lower(), rest, pos, search_path, parsed, dialect, path)
@@ -623,7 +666,7 @@ def _command(
         _alter_object(rest, pos, search_path, parsed, dialect, path)
         return search_path
     words = _words(rest, dialect) if rest.strip() else []
-    first = words[0] if words else ""
+    first = words[0].upper() if words else ""
     if keyword == "ALTER" and first == "SCHEMA" and "TRANSFER" in words:
         raise LineageError(
             "analysis.unsupported_statement",
@@ -634,17 +677,9 @@ def _command(
     if keyword in ("CREATE", "ALTER") and first in ("ROLE", "USER", "GROUP"):
         _role_membership(keyword, words, pos, parsed)
     if keyword in _HARMLESS_COMMANDS or (keyword, first) in _HARMLESS_FORMS:
-        hidden = _HIDING_WORDS.intersection(words[1:])
-        if hidden:
-            # sqlglot read everything up to the next semicolon as this one command: a
-            # statement without its own semicolon (T-SQL) or a CREATE SCHEMA body is inside.
-            raise LineageError(
-                "analysis.unparsed",
-                f"{keyword} {first} statement could not be parsed and contains {sorted(hidden)[0]}; "
-                "it may hide another statement (end each statement with a semicolon)",
-                path=path,
-                line=pos.line,
-            )
+        # REFRESH MATERIALIZED VIEW v names a view; anything after the name is suspect.
+        skip = 3 if keyword == "REFRESH" and words[:2] == ["MATERIALIZED", "VIEW"] else 1
+        _refuse_hidden(keyword, words[skip:], pos, path)
         return search_path
     raise LineageError(
         "analysis.unparsed",
@@ -654,16 +689,37 @@ def _command(
     )
 
 
+#: The schema name a grant uses to mean every object everywhere (``*.*``, database-wide).
+ALL_OBJECTS = "*"
+
 #: Words of GRANT/REVOKE/ALTER that some dialects' tokenizers return as plain names.
 _GRANT_KEYWORDS = frozenset(
     {"TO", "FROM", "ON", "ALL", "TABLES", "VIEWS", "IN", "SCHEMA", "GRANT", "SELECT", "WITH", "OPTION",
      "ADMIN", "ROLE", "USER", "GROUP", "TABLE", "VIEW", "PRIVILEGES", "DEFAULT", "FOR", "OWNER",
      "FUTURE", "ADD", "DROP", "MEMBER", "RENAME", "SET", "TRANSFER", "INSERT", "UPDATE", "MERGE",
-     "DELETE", "REVOKE", "INTO", "EXEC", "EXECUTE", "CREATE", "MATERIALIZED", "IF", "EXISTS", "ONLY"}
+     "DELETE", "REVOKE", "INTO", "EXEC", "EXECUTE", "CREATE", "MATERIALIZED", "IF", "EXISTS", "ONLY",
+     "ANY", "OBJECT", "DATABASE"}
 )
 #: Words that, inside a statement sqlglot could only read as raw text, mean another
 #: statement may be hidden in it.
 _HIDING_WORDS = frozenset({"SELECT", "INSERT", "UPDATE", "MERGE", "GRANT", "REVOKE", "VIEW", "TABLE", "INTO", "EXEC", "EXECUTE"})
+
+
+def _refuse_hidden(keyword: str, words: list[str], pos: Position, path: str) -> None:
+    """Fail closed when raw command text holds another statement's keywords.
+
+    sqlglot reads everything up to the next semicolon as one unparsed command: a
+    statement without its own semicolon (T-SQL, SQL*Plus) or a CREATE SCHEMA body may be in it.
+    """
+    hidden = _HIDING_WORDS.intersection(words)
+    if hidden:
+        raise LineageError(
+            "analysis.unparsed",
+            f"{keyword} statement could not be parsed and contains {sorted(hidden)[0]}; "
+            "it may hide another statement (end each statement with a semicolon)",
+            path=path,
+            line=pos.line,
+        )
 
 
 def _role_membership(keyword: str, words: list[str], pos: Position, parsed: ParsedFile) -> None:
@@ -748,6 +804,12 @@ def _grant_command(
         tail = tail[: tail.index("WITH")]
     # MySQL accounts are 'name'@'host': the role is the name.
     roles = [r.split("@")[0].split(".")[0] for r in _split_names(tail)]
+    if action == "revoke" and head[:3] == ["GRANT", "OPTION", "FOR"]:
+        return  # the privilege itself stays
+    if "ON" not in head and (head[:1] == ["SELECT"] or head[:3] == ["SELECT", "ANY", "TABLE"]):
+        # T-SQL GRANT SELECT TO r (whole database); Oracle GRANT SELECT ANY TABLE TO r.
+        parsed.grants.append(GrantDef(action, None, ALL_OBJECTS, None, tuple(roles), pos, search_path))
+        return
     if "ON" not in head:
         for role in _split_names([w for w in head if w not in ("ROLE", "USER", "GROUP")]):
             for member in roles:
@@ -766,10 +828,16 @@ def _grant_command(
     if obj and obj[0] in ("SCHEMA", "DATABASE") or obj[:2] == ["OBJECT", ":"] or "::" in obj:
         obj = [w for w in obj if w not in ("OBJECT", ":", "::")]
         if obj and obj[0] in ("SCHEMA", "DATABASE"):
-            return  # USAGE-like access to a schema container reads no rows by itself
+            if not re.search(r"\bSELECT\b", privileges):
+                return  # USAGE or ALL on a schema container reads no rows by itself (PostgreSQL)
+            # T-SQL SELECT ON SCHEMA::s covers every object in it, now and later.
+            targets = [ALL_OBJECTS] if obj[0] == "DATABASE" else _split_names(obj[1:])
+            for schema in targets:
+                parsed.grants.append(GrantDef(action, None, schema, None, tuple(roles), pos, search_path))
+            return
     if len(obj) >= 3 and obj[-1] == "*" and obj[-2] == ".":
         # MySQL db.* (every table of one database); *.* is every table everywhere.
-        for schema in _split_names(obj[:-2]):
+        for schema in [ALL_OBJECTS] if obj[0] == "*" else _split_names(obj[:-2]):
             parsed.grants.append(GrantDef(action, None, schema, None, tuple(roles), pos, search_path))
         return
     if obj and obj[0] in ("TABLE", "VIEW"):
