@@ -218,3 +218,13 @@ def test_left_join_on_condition_on_the_kept_side_counts_where_used(tmp_path: Pat
     )
     keys = finding_keys(run_sql(tmp_path, {"a.sql": sql}))
     assert ("phl-no-birth-country-targeting", "usms", "staging.l.arrest_id", "pars.persons.country_of_birth") in keys
+
+
+def test_spark_global_temp_views_resolve(tmp_path: Path) -> None:
+    sql = (
+        "CREATE OR REPLACE GLOBAL TEMPORARY VIEW gtv AS SELECT i.ssn FROM lock_and_track.inmates i;\n"
+        "CREATE VIEW federal_exports.g AS SELECT g.ssn FROM global_temp.gtv g;\n"
+    )
+    result = run_sql(tmp_path, {"a.sql": sql}, dialect="spark")
+    assert result.errors == []
+    assert (SSN, "ice", "federal_exports.g.ssn", "lock_and_track.inmates.ssn") in finding_keys(result)

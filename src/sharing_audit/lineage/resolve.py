@@ -27,6 +27,10 @@ class Resolved:
         return f"{self.schema}.{self.name}"
 
 
+#: Schema names that mean "the views this session created", not a stored schema.
+_SESSION_SCHEMAS = frozenset({"global_temp"})
+
+
 class NameResolver:
     """Resolves ``[catalog.][schema.]name`` against objects first, then the catalog."""
 
@@ -48,6 +52,9 @@ class NameResolver:
     def resolve(self, parts: tuple[str, ...], search_path: tuple[str, ...]) -> Resolved | None:
         """Resolve a reference, or return None when nothing matches."""
         parts = tuple(norm(p) for p in parts)
+        if len(parts) == 2 and parts[0] in _SESSION_SCHEMAS:
+            # Spark's global_temp holds views created without a schema (CREATE GLOBAL TEMP VIEW).
+            parts = parts[1:]
         name = parts[-1]
         if len(parts) == 1:
             schemas = (*search_path, self.default_schema)
