@@ -123,7 +123,7 @@ def build_graph(
             status.errors.append(_error(exc, item.display))
             continue
         except Exception as exc:  # noqa: BLE001 - fail closed on any parser fault
-            logger.debug("parser fault in %s", item.display, exc_info=True)
+            logger.debug("parser fault in %s: %s", item.display, type(exc).__name__)
             status.sha256 = _sha256(item.path)
             status.errors.append(_internal(exc, item.display))
             continue
@@ -238,7 +238,7 @@ def build_graph(
             status_of[exc.path or pf.path].errors.append(_error(exc, exc.path or pf.path, name))
             continue
         except Exception as exc:  # noqa: BLE001 - fail closed on any analysis fault
-            logger.debug("lineage fault for %s", name, exc_info=True)
+            logger.debug("lineage fault for %s: %s", name, type(exc).__name__)
             failed.add(name)
             od, pf = node.defs[0]
             status_of[pf.path].errors.append(_internal(exc, pf.path, name, od.position.line))
@@ -473,7 +473,7 @@ def _sha256(path: Path) -> str:
 
 
 def _internal(exc: Exception, path: str, obj: str | None = None, line: int | None = None) -> AnalysisError:
-    # NOTE: only the exception type is reported; its text may quote SQL literals.
+    # NOTE: only the exception type is reported or logged; its text may quote SQL literals.
     return AnalysisError(
         "analysis.internal",
         f"internal error ({type(exc).__name__}) while analysing; the input is not analysed",
