@@ -83,10 +83,6 @@ class Catalog:
         col = self.column(key)
         return col.cls if col else None
 
-    def system_ids(self) -> frozenset[str]:
-        """Ids of every catalog system."""
-        return frozenset(s.id for s in self.policy.systems)
-
     def tables(self) -> list[tuple[str, Table]]:
         """Every ``(system_id, table)`` pair, in declaration order."""
         return [(s.id, t) for s in self.policy.systems for t in s.tables]

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..policy.model import Flow
 from .graph import LineageGraph
-from .model import ObjectLineage, Origin, Transform
+from .model import Origin, Transform
 
 PRODUCER = "https://example.invalid/sharing-audit"
 
@@ -140,7 +140,3 @@ def _subtype(origin: Origin) -> str:
         Transform.MASKED: "TRANSFORMATION",
     }[origin.transform]
 
-
-def explain_object(obj: ObjectLineage, column: str | None) -> list[tuple[str | None, Origin]]:
-    """Origins of one column (or, with None, of every column and the row predicates)."""
-    return [(c, o) for c, o in obj.all_origins() if column is None or c == column]

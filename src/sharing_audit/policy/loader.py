@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -280,7 +280,3 @@ class _Builder:
             where=self._where(path, item),
         )
 
-
-def iter_rule_files(policy: Policy) -> Iterable[str]:
-    """Distinct files that declare rules."""
-    return sorted({r.where.path for r in policy.rules if r.where})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import abc
-from collections import Counter
 
 from ..engine import RunResult
 from ..findings import Finding
@@ -68,7 +67,3 @@ def by_consumer_and_rule(findings: list[Finding]) -> dict[str, dict[str, list[Fi
         out.setdefault(f.consumer, {}).setdefault(f.rule_id, []).append(f)
     return out
 
-
-def rule_counts(findings: list[Finding]) -> Counter[str]:
-    """How many findings each rule produced."""
-    return Counter(f.rule_id for f in findings)
