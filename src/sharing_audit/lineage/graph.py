@@ -20,7 +20,7 @@ from ..errors import LineageError
 from .columns import ScopeResult, StatementContext, statement_lineage
 from .model import ObjectLineage, Origin, Position, RowSource
 from .parse import ObjectDef, ParsedFile, node_position, parse_file
-from .prepare import prepare
+from .prepare import prepare, table_sources
 from .resolve import NameResolver, resolve_tables
 
 logger = logging.getLogger(__name__)
@@ -383,27 +383,13 @@ def _qualify_error(text: str, od: ObjectDef, pf: ParsedFile, schema: MappingSche
             pos = node_position(col)
             if pos and not line:
                 line, column = pos.line, pos.column
-            if not col.table and _sources_with_column(col, name, schema) > 1:
+            select = col.find_ancestor(exp.Select)
+            sources = table_sources(select, schema) if select is not None else {}
+            if not col.table and sum(name in cols for cols in sources.values()) > 1:
                 code = "analysis.ambiguous_column"
                 message = f"column {name!r} is ambiguous: more than one source has it; qualify it"
             break
     return LineageError(code, message, path=pf.path, line=line or od.position.line, column=column)
-
-
-def _sources_with_column(col: exp.Column, name: str, schema: MappingSchema) -> int:
-    select = col.find_ancestor(exp.Select)
-    if select is None:
-        return 0
-    count = 0
-    for item in [select.args.get("from_"), *(select.args.get("joins") or [])]:
-        table = item.this if item is not None else None
-        if isinstance(table, exp.Table) and table.db:
-            try:
-                if name in schema.column_names(exp.table_(table.name, db=table.db)):
-                    count += 1
-            except Exception:  # noqa: BLE001 - unknown tables are reported elsewhere
-                continue
-    return count
 
 
 def _mark_stars(stars: list[exp.Star]) -> None:

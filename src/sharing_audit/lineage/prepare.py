@@ -97,11 +97,11 @@ def _enclosing_tables(
     if select is None:
         return None
     if id(select) not in cache:
-        cache[id(select)] = _table_sources(select, schema)
+        cache[id(select)] = table_sources(select, schema)
     return select, cache[id(select)]
 
 
-def _table_sources(select: exp.Select, schema: MappingSchema) -> dict[str, list[str]]:
+def table_sources(select: exp.Select, schema: MappingSchema) -> dict[str, list[str]]:
     """Alias → column names for every plain table in the SELECT's FROM and JOINs."""
     out: dict[str, list[str]] = {}
     items = [select.args.get("from_")] + list(select.args.get("joins") or [])
