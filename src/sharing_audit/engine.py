@@ -112,7 +112,7 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
         for status in graph.files:
             if status.path == err.path:
                 status.errors.append(err)
-    catalog = Catalog(policy)
+    catalog = graph.resolver.catalog
     in_effect = [r for r in policy.rules if r.in_effect(options.as_of)]
     findings = evaluate(policy, catalog, graph, deliveries, in_effect)
     findings = apply_waivers(policy, findings, options.as_of)
