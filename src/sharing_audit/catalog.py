@@ -69,6 +69,13 @@ class Catalog:
         """The catalog column for ``key``, or None for view columns and unknown names."""
         return self._columns.get((key.schema, key.object, key.column))
 
+    def add_virtual_column(self, key: ColumnKey, cls: ClassId | None) -> None:
+        """Register a column the policy does not list but evidence found (an export column).
+
+        Class lookups then work for it; it is never a table of the SQL catalog.
+        """
+        self._columns.setdefault((key.schema, key.object, key.column), Column(key.column, cls))
+
     def identifies(self, key: ColumnKey) -> bool:
         """Whether grouping by this column makes each group one person or record."""
         col = self.column(key)

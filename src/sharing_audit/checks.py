@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema
 
 from .errors import CheckError
+from .exports.model import COMPRESSIONS, FORMATS, ReadOptions
 from .lineage.graph import SqlInput
 from .lineage.parse import SUPPORTED_DIALECTS
 from .yamlio import line_of, load_yaml
@@ -38,9 +39,38 @@ _SQL_CHECK = {
     "required": ["id", "kind", "paths"],
     "additionalProperties": False,
 }
+_EXPORT_CHECK = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_.-]*$"},
+        "kind": {"const": "export"},
+        "description": _STR,
+        "paths": {"type": "array", "items": _STR, "minItems": 1},
+        "exclude": {"type": "array", "items": _STR},
+        "consumer": _STR,
+        "source": {"type": "string", "pattern": "^[^.]+\\.[^.]+$"},
+        "columns": {"type": "object", "additionalProperties": {"type": "string", "pattern": "^[^.]+\\.[^.]+\\.[^.]+$"}},
+        "format": {"enum": list(FORMATS)},
+        "delimiter": {"type": "string", "minLength": 1, "maxLength": 1},
+        "header": {"type": "boolean"},
+        "column_names": {"type": "array", "items": _STR, "minItems": 1},
+        "encoding": _STR,
+        "compression": {"enum": list(COMPRESSIONS)},
+        "member": _STR,
+        "aggregate": {
+            "type": "object",
+            "properties": {"count_column": _STR},
+            "required": ["count_column"],
+            "additionalProperties": False,
+        },
+        "sample": {"type": "integer", "minimum": 1},
+    },
+    "required": ["id", "kind", "paths", "consumer"],
+    "additionalProperties": False,
+}
 _OTHER_CHECK = {
     "type": "object",
-    "properties": {"id": _STR, "kind": {"enum": ["export", "database"]}},
+    "properties": {"id": _STR, "kind": {"enum": ["database"]}},
     "required": ["id", "kind"],
 }
 CHECKS_FILE = {
@@ -48,7 +78,11 @@ CHECKS_FILE = {
     "properties": {
         "checks": {
             "type": "array",
-            "items": {"if": {"properties": {"kind": {"const": "sql"}}}, "then": _SQL_CHECK, "else": _OTHER_CHECK},
+            "items": {
+                "if": {"properties": {"kind": {"const": "sql"}}},
+                "then": _SQL_CHECK,
+                "else": {"if": {"properties": {"kind": {"const": "export"}}}, "then": _EXPORT_CHECK, "else": _OTHER_CHECK},
+            },
         }
     },
     "required": ["checks"],
@@ -101,9 +135,49 @@ class SqlCheck:
         return chosen
 
 
-def _expand(pattern: Path) -> list[Path]:
+@dataclass(frozen=True)
+class ExportCheck:
+    """Export files sent to one consumer, and what IT says about them."""
+
+    id: str
+    paths: tuple[str, ...]
+    exclude: tuple[str, ...]
+    consumer: str
+    source: tuple[str, str] | None
+    columns: tuple[tuple[str, str], ...]
+    read: ReadOptions
+    count_column: str | None
+    sample: int | None
+    base: Path
+    description: str = ""
+
+    def files(self, root: Path) -> list[tuple[Path, str]]:
+        """``(path, display path)`` of every file this check matches.
+
+        Raises:
+            CheckError: a pattern matches no file (never a silent pass).
+        """
+        excluded: set[Path] = set()
+        for pattern in self.exclude:
+            excluded.update(Path(p).resolve() for p in glob.glob(str(self.base / pattern), recursive=True))
+        found: dict[Path, tuple[Path, str]] = {}
+        for pattern in self.paths:
+            matched = _expand(self.base / pattern, suffixes=None)
+            if not matched:
+                raise CheckError(f"check {self.id}: {pattern!r} matches no file", path=str(self.base / pattern))
+            for path in matched:
+                resolved = path.resolve()
+                if resolved not in excluded:
+                    found.setdefault(resolved, (path, _display(path, root)))
+        return sorted(found.values(), key=lambda item: item[1])
+
+
+def _expand(pattern: Path, suffixes: tuple[str, ...] | None = (".sql",)) -> list[Path]:
+    def wanted(p: Path) -> bool:
+        return p.is_file() and (suffixes is None or p.suffix.lower() in suffixes) and not p.name.startswith(".")
+
     if pattern.is_dir():
-        return sorted(p for p in pattern.rglob("*") if p.suffix.lower() == ".sql" and p.is_file())
+        return sorted(p for p in pattern.rglob("*") if wanted(p))
     if pattern.is_file():
         return [pattern]
     return sorted(Path(p) for p in glob.glob(str(pattern), recursive=True) if Path(p).is_file())
@@ -128,10 +202,34 @@ def load_checks(root: Path) -> list[SqlCheck]:
     Raises:
         CheckError: a manifest is invalid, or there are no SQL checks at all.
     """
+    checks = [c for c in load_all_checks(root) if isinstance(c, SqlCheck)]
+    if not checks:
+        raise CheckError("no SQL checks declared", path=str(root))
+    return checks
+
+
+def load_export_checks(root: Path) -> list[ExportCheck]:
+    """Every export check declared under ``root`` (checks/ or one manifest).
+
+    Raises:
+        CheckError: a manifest is invalid, or there are no export checks at all.
+    """
+    checks = [c for c in load_all_checks(root) if isinstance(c, ExportCheck)]
+    if not checks:
+        raise CheckError("no export checks declared", path=str(root))
+    return checks
+
+
+def load_all_checks(root: Path) -> list[SqlCheck | ExportCheck]:
+    """Every check declared under ``root``, in file order.
+
+    Raises:
+        CheckError: a manifest is invalid or does not exist.
+    """
     if not root.exists():
         raise CheckError("checks directory does not exist; pass SQL paths or --checks", path=str(root))
     files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml"))
-    checks: list[SqlCheck] = []
+    checks: list[SqlCheck | ExportCheck] = []
     for path in files:
         doc = load_yaml(path, CheckError)
         if doc is None:
@@ -143,9 +241,34 @@ def load_checks(root: Path) -> list[SqlCheck]:
         for item in doc["checks"]:
             if item["kind"] == "sql":
                 checks.append(_sql_check(item, path.parent))
-    if not checks:
-        raise CheckError("no SQL checks declared", path=str(root))
+            elif item["kind"] == "export":
+                checks.append(_export_check(item, path.parent))
     return checks
+
+
+def _export_check(item: Any, base: Path) -> ExportCheck:
+    source = tuple(item["source"].lower().split(".")) if "source" in item else None
+    return ExportCheck(
+        id=item["id"],
+        paths=tuple(item["paths"]),
+        exclude=tuple(item.get("exclude", [])),
+        consumer=item["consumer"],
+        source=(source[0], source[1]) if source else None,
+        columns=tuple((header, target.lower()) for header, target in item.get("columns", {}).items()),
+        read=ReadOptions(
+            format=item.get("format"),
+            delimiter=item.get("delimiter"),
+            header=item.get("header"),
+            encoding=item.get("encoding", "utf-8"),
+            compression=item.get("compression"),
+            member=item.get("member"),
+            column_names=tuple(item["column_names"]) if "column_names" in item else None,
+        ),
+        count_column=item["aggregate"]["count_column"] if "aggregate" in item else None,
+        sample=item.get("sample"),
+        base=base,
+        description=item.get("description", ""),
+    )
 
 
 def _sql_check(item: Any, base: Path) -> SqlCheck:

@@ -10,11 +10,20 @@ import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, TYPE_CHECKING, NoReturn
 
 from . import __version__
-from .checks import load_checks, sql_inputs_from_paths
+from .baseline import apply_baseline, write_baseline
+from .changed import changed_since, restrict_to_changes
+from .checks import (
+    ExportCheck,
+    SqlCheck,
+    load_all_checks,
+    load_export_checks,
+    sql_inputs_from_paths,
+)
 from .engine import (
     EXIT_CLEAN,
     EXIT_ERROR,
@@ -23,9 +32,12 @@ from .engine import (
     RunResult,
     analyse,
     load_policy_checked,
+    merge_results,
     run_check,
 )
 from .errors import SharingAuditError, UsageError
+from .exports.model import FORMATS, ReadOptions
+from .exports.run import ExportJob, ScanOptions, ScanProgress, jobs_from_checks, run_scan
 from .lineage.graph import SqlInput
 from .lineage.parse import SUPPORTED_DIALECTS
 from .policy.lint import lint_policy
@@ -33,8 +45,21 @@ from .policy.loader import load_policies
 from .report import OutputFormat
 from .report.interface import summary_line
 
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
 logger = logging.getLogger("sharing_audit")
 
+SCAN_EPILOG = """examples:
+  sharing-audit scan                                   # every export check in checks/
+  sharing-audit scan out/roster.csv.gz --consumer ice --source lock_and_track.inmates
+  sharing-audit scan feed.jsonl --consumer fbi --format sarif -o scan.sarif
+
+Findings name the rule, consumer, file, column (name and 1-based position), the detector,
+match count and rate, the first row numbers and a salted hash of one matched value, never
+the value. Set SHARING_AUDIT_SALT to compare hashes across runs.
+
+"""
 EXIT_CODES_HELP = f"""exit codes:
   {EXIT_CLEAN}  clean: every input analysed, no violation
   {EXIT_FINDINGS}  violations found (waived and review-only findings do not count)
@@ -91,6 +116,33 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("-o", "--output", default="-", help="write the report here ('-' is stdout)")
     check.add_argument("--as-of", type=_date, default=dt.date.today(), help="evaluate rules in effect on this date (YYYY-MM-DD)")
     check.add_argument("--color", type=ColorChoice, choices=list(ColorChoice), default=ColorChoice.AUTO, help="colour in the text report")
+    check.add_argument("--changed-since", metavar="REF", default=None, help="report only what files changed since git REF can affect (the whole tree is still analysed); a policy change means a full run")
+    baseline_options(check)
+
+    scan = sub.add_parser(
+        "scan",
+        help="scan export files (CSV, JSON, Parquet, compressed) against the policies",
+        formatter_class=fmt,
+        epilog=SCAN_EPILOG + EXIT_CODES_HELP,
+    )
+    scan.add_argument("files", nargs="*", type=Path, help="export files or directories (default: the export checks in --checks)")
+    scan.add_argument("--consumer", help="who receives FILES (a consumer id); required with FILES")
+    scan.add_argument("--source", help="SYSTEM.TABLE the FILES come from, if known (enables system rules and allowlists)")
+    scan.add_argument("--policies", type=Path, default=Path("policies"), help="policies directory")
+    scan.add_argument("--checks", type=Path, default=Path("checks"), help="checks directory or manifest, used when no FILES are given")
+    scan.add_argument("--file-format", choices=FORMATS, default=None, help="format of FILES (default: sniffed from the content)")
+    scan.add_argument("--delimiter", default=None, help="CSV delimiter of FILES (default: sniffed)")
+    scan.add_argument("--no-header", action="store_true", help="FILES have no header row")
+    scan.add_argument("--encoding", default="utf-8", help="text encoding of FILES")
+    scan.add_argument("--sample", type=_positive, default=None, help="scan only the first N rows of each file (the report says so)")
+    scan.add_argument("--detectors", default=None, help="comma-separated detector names to run (default: all)")
+    scan.add_argument("--engine", choices=("native", "gx"), default="native", help="native streaming scanner, or Great Expectations on pandas")
+    scan.add_argument("--format", type=OutputFormat, choices=list(OutputFormat), default=OutputFormat.TEXT, help="report format")
+    scan.add_argument("-o", "--output", default="-", help="write the report here ('-' is stdout)")
+    scan.add_argument("--as-of", type=_date, default=dt.date.today(), help="evaluate rules in effect on this date (YYYY-MM-DD)")
+    scan.add_argument("--color", type=ColorChoice, choices=list(ColorChoice), default=ColorChoice.AUTO, help="colour in the text report")
+    scan.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    baseline_options(scan)
 
     explain = sub.add_parser("explain", help="show the lineage of OBJECT[.COLUMN] and the rules that apply", formatter_class=fmt)
     explain.add_argument("target", help="schema.object or schema.object.column")
@@ -116,6 +168,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def baseline_options(p: argparse.ArgumentParser) -> None:
+    """``--baseline`` and ``--write-baseline``, shared by every command that reports findings."""
+    p.add_argument("--baseline", type=Path, default=None, metavar="FILE", help="fail only on findings not recorded in FILE; list the fixed ones")
+    p.add_argument("--write-baseline", type=Path, default=None, metavar="FILE", help="record the current findings in FILE (then exit as usual)")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number: {text!r}")
+    return value
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -138,13 +206,18 @@ def _output_io(name: str) -> Iterator[IO[str]]:
         fh.close()
 
 
-def _inputs(args: argparse.Namespace) -> tuple[list[SqlInput], str]:
+def _inputs(args: argparse.Namespace, allow_none: bool = False) -> tuple[list[SqlInput], str]:
     root = Path.cwd()
     if args.paths:
         inputs = sql_inputs_from_paths(list(args.paths), args.dialect, root)
         schema = args.default_schema or "public"
     else:
-        checks = load_checks(args.checks)
+        all_checks = load_all_checks(args.checks)
+        checks = [c for c in all_checks if isinstance(c, SqlCheck)]
+        if not checks and allow_none:
+            return [], args.default_schema or "public"
+        if not checks:
+            raise UsageError("no SQL checks declared in --checks: nothing was checked")
         inputs = []
         seen: set[str] = set()
         for check in checks:
@@ -171,11 +244,103 @@ def _progress() -> Callable[[str], None] | None:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    inputs, schema = _inputs(args)
+    export_jobs: list[ExportJob] = []
+    changes = changed_since(args.changed_since, args.policies) if args.changed_since else None
+    if not args.paths:
+        export_jobs = jobs_from_checks([c for c in load_all_checks(args.checks) if isinstance(c, ExportCheck)], Path.cwd())
+        if changes is not None and not changes.policies_changed:
+            export_jobs = [j for j in export_jobs if j.display in changes.files]
+    inputs, schema = _inputs(args, allow_none=bool(export_jobs) or changes is not None)
     progress = _progress()
     result = run_check(CheckOptions(args.policies, tuple(inputs), schema, args.as_of), progress)
     if progress:
         sys.stderr.write("\r\033[K")
+    if export_jobs:
+        with _scan_progress(enabled=True) as scan_progress:
+            scanned = run_scan(ScanOptions(args.policies, tuple(export_jobs), args.as_of), scan_progress)
+        result = merge_results(result, scanned)
+    if changes is not None:
+        result = restrict_to_changes(result, changes)
+        print(
+            f"sharing-audit: changed since {changes.ref}: {len(changes.files)} file(s)"
+            + ("; policies changed: full run" if changes.policies_changed else ""),
+            file=sys.stderr,
+        )
+    return _report(args, result)
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    if args.files:
+        if not args.consumer:
+            raise UsageError("scan FILES needs --consumer (who receives them)")
+        source = None
+        if args.source:
+            parts = tuple(args.source.lower().split("."))
+            if len(parts) != 2:
+                raise UsageError(f"--source must be SYSTEM.TABLE, not {args.source!r}")
+            source = (parts[0], parts[1])
+        read = ReadOptions(
+            format=args.file_format,
+            delimiter=args.delimiter,
+            header=False if args.no_header else None,
+            encoding=args.encoding,
+        )
+        check = ExportCheck("command-line", tuple(str(f) for f in args.files), (), args.consumer, source, (), read, None, None, Path.cwd())
+        jobs = jobs_from_checks([check], Path.cwd())
+    else:
+        jobs = jobs_from_checks(load_export_checks(args.checks), Path.cwd())
+    detectors = tuple(d.strip() for d in args.detectors.split(",")) if args.detectors else None
+    options = ScanOptions(args.policies, tuple(jobs), args.as_of, sample=args.sample, detectors=detectors)
+    if args.engine == "gx":
+        from .exports.gx_engine import run_scan_gx
+
+        result = run_scan_gx(options)
+    else:
+        with _scan_progress(enabled=not args.no_progress) as progress:
+            result = run_scan(options, progress)
+    return _report(args, result)
+
+
+@contextmanager
+def _scan_progress(enabled: bool) -> Iterator[ScanProgress | None]:
+    """A rich progress bar on stderr (bytes, MB/s, rows, ETA), only on a terminal."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[rows]:,} rows"),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(path: str, done: int, total: int, rows: int) -> None:
+            if path not in tasks:
+                tasks[path] = bar.add_task(path, total=total or None, rows=0)
+            bar.update(tasks[path], completed=done, rows=rows)
+
+        yield update
+
+
+def _report(args: argparse.Namespace, result: RunResult) -> int:
+    if args.write_baseline is not None:
+        count = write_baseline(args.write_baseline, result.findings)
+        print(f"sharing-audit: wrote {count} finding(s) to baseline {args.write_baseline}", file=sys.stderr)
+    if args.baseline is not None:
+        findings, diff = apply_baseline(args.baseline, result.findings)
+        result = replace(result, findings=findings, baseline=diff)
     color = args.color is ColorChoice.ALWAYS or (args.color is ColorChoice.AUTO and args.output == "-" and sys.stdout.isatty())
     formatter = args.format.to_formatter(color=color)
     with _output_io(args.output) as out:
@@ -269,6 +434,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     logging.getLogger("sqlglot").setLevel(logging.ERROR)
     commands = {
         "check": _cmd_check,
+        "scan": _cmd_scan,
         "explain": _cmd_explain,
         "lineage": _cmd_lineage,
     }

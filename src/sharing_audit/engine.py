@@ -9,16 +9,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
+from .baseline import BaselineDiff
 from .catalog import Catalog, ColumnKey
 from .delivery import Delivery, compute_deliveries
 from .errors import PolicyError
-from .findings import Finding
+from .exports.model import ExportFile
+from .findings import Finding, Notice
 from .lineage.graph import AnalysisError, FileStatus, LineageGraph, SqlInput, build_graph
 from .lineage.model import ObjectLineage, Origin, Position, RowSource, Transform
 from .policy.lint import LintIssue, lint_policy
 from .policy.loader import load_policies
 from .policy.model import ConsumerId, Flow, Policy, Rule
 from .rules import RuleContext, rule_kind
+from .waivers import apply_suppressions, apply_waivers
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -51,18 +54,25 @@ class RunResult:
     finished: dt.datetime
     tool_version: str = __version__
     run_by: str = ""
+    notices: list[Notice] = field(default_factory=list)
+    extra_files: list[FileStatus] = field(default_factory=list)
+    """Inputs that are not SQL files (exports, database objects), with their status."""
+    exports: list[ExportFile] = field(default_factory=list)
+    """Per-column results of every scanned export."""
+    baseline: BaselineDiff | None = None
+    """The comparison with ``--baseline``, when one was given."""
 
     @property
     def files(self) -> list[FileStatus]:
-        """Every SQL file of the run with its status."""
-        return self.graph.files
+        """Every input of the run (SQL files, then exports or database objects) with its status."""
+        return self.graph.files + self.extra_files
 
     @property
     def exit_code(self) -> int:
         """2 if anything could not be analysed, else 1 if a blocking finding, else 0."""
         if self.errors:
             return EXIT_ERROR
-        if any(f.blocking for f in self.findings):
+        if any(f.blocking for f in self.findings) or any(n.blocking for n in self.notices):
             return EXIT_FINDINGS
         return EXIT_CLEAN
 
@@ -115,7 +125,8 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
     catalog = graph.resolver.catalog
     in_effect = [r for r in policy.rules if r.in_effect(options.as_of)]
     findings = evaluate(policy, catalog, graph, deliveries, in_effect)
-    findings = apply_waivers(policy, findings, options.as_of)
+    findings, suppression_notices = apply_suppressions(policy, graph, findings)
+    findings, waiver_notices = apply_waivers(policy, findings, options.as_of)
     return RunResult(
         policy=policy,
         graph=graph,
@@ -127,7 +138,21 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
         as_of=options.as_of,
         started=started,
         finished=dt.datetime.now(dt.UTC),
-        run_by=_user(),
+        run_by=user_name(),
+        notices=suppression_notices + waiver_notices,
+    )
+
+
+def merge_results(first: RunResult, second: RunResult) -> RunResult:
+    """One result for a run that checked SQL and scanned exports with the same policies."""
+    return replace(
+        first,
+        findings=sorted(first.findings + second.findings, key=lambda f: (f.consumer, f.rule_id, f.location.path, f.location.line, f.location.column)),
+        errors=first.errors + second.errors,
+        notices=first.notices + second.notices,
+        extra_files=first.extra_files + second.extra_files,
+        exports=first.exports + second.exports,
+        finished=max(first.finished, second.finished),
     )
 
 
@@ -191,35 +216,8 @@ def evaluate(
     return sorted(out.values(), key=lambda f: (f.consumer, f.rule_id, f.location.path, f.location.line, f.location.column))
 
 
-def apply_waivers(policy: Policy, findings: list[Finding], as_of: dt.date) -> list[Finding]:
-    """Mark findings covered by an unexpired waiver (target: object, object.column or file)."""
-    out = []
-    for finding in findings:
-        waiver = next(
-            (
-                w
-                for w in policy.waivers
-                if w.rule == finding.rule_id
-                and (w.consumer is None or w.consumer == finding.consumer)
-                and w.target in _targets(finding)
-                and w.approver
-                and w.expires is not None
-                and w.expires >= as_of
-            ),
-            None,
-        )
-        out.append(replace(finding, waived_by=waiver.id) if waiver else finding)
-    return out
-
-
-def _targets(finding: Finding) -> set[str]:
-    targets = {finding.object, finding.location.path}
-    if finding.output_column:
-        targets.add(f"{finding.object}.{finding.output_column}")
-    return targets
-
-
-def _user() -> str:
+def user_name() -> str:
+    """Who ran the tool, for the report; empty when the OS cannot say."""
     try:
         return getpass.getuser()
     except (OSError, KeyError):

@@ -82,7 +82,18 @@ class LineageError(SharingAuditError):
 
 
 class ScanError(SharingAuditError):
-    """One export file cannot be scanned."""
+    """One export file cannot be scanned; ``code`` is the stable ``analysis.*`` name."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "analysis.malformed",
+        path: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(message, path=path, line=line)
+        self.code = code
 
 
 class UsageError(SharingAuditError):

@@ -37,6 +37,8 @@ SUPPORTED_DIALECTS = (
 )
 
 _DIRECTIVE = re.compile(r"^\s*--\s*sharing-audit:\s*(?P<body>.*?)\s*$", re.MULTILINE)
+_IGNORE = re.compile(r'--\s*sharing-audit:\s*ignore\s+(?P<rule>[\w.-]+)(?:\s+reason="(?P<reason>[^"]*)")?', re.MULTILINE)
+"""An inline suppression: at the end of the offending line, or alone on the line above it."""
 _HEADER_DIALECT = re.compile(r"^\s*--\s*dialect:\s*(?P<name>[A-Za-z0-9_]+)\s*$", re.MULTILINE)
 #: Statements that neither move data nor change who can read it.
 _HARMLESS_COMMANDS = frozenset({"COMMENT", "ANALYZE", "VACUUM", "REFRESH", "BEGIN", "COMMIT", "START", "END", "CLUSTER", "REINDEX", "CHECKPOINT", "PRINT", "RAISERROR"})
@@ -166,13 +168,11 @@ def read_directives(text: str) -> Directives:
     """
     values: dict[str, str] = {}
     ignores: list[tuple[int, str, str]] = []
+    for m in _IGNORE.finditer(text):
+        ignores.append((text.count("\n", 0, m.start()) + 1, m.group("rule"), m.group("reason") or ""))
     for match in _DIRECTIVE.finditer(text):
         body = match.group("body")
-        line = text.count("\n", 0, match.start()) + 1
         if body.startswith("ignore"):
-            m = re.match(r'ignore\s+(?P<rule>[\w.-]+)(?:\s+reason="(?P<reason>[^"]*)")?', body)
-            if m:
-                ignores.append((line, m.group("rule"), m.group("reason") or ""))
             continue
         for key, value in re.findall(r"([\w-]+)\s*=\s*(\S+)", body):
             values[key.lower().replace("_", "-")] = value

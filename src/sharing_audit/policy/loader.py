@@ -168,7 +168,11 @@ class _Builder:
 
     def sensitivity_class(self, path: Path, item: LineDict) -> SensitivityClass:
         return SensitivityClass(
-            ClassId(item["id"]), item["description"], self._where(path, item), item.get("identifying", False)
+            ClassId(item["id"]),
+            item["description"],
+            self._where(path, item),
+            item.get("identifying", False),
+            tuple(item.get("detect", [])),
         )
 
     def system(self, path: Path, item: LineDict) -> System:

@@ -68,6 +68,8 @@ class SensitivityClass:
     where: SourceRef | None = None
     identifying: bool = False
     """Values single out a person (an SSN, a name); grouping by it makes each group one person."""
+    detect: tuple[str, ...] = ()
+    """Value detectors (``ssn``, ``country``...) whose matches in an export are this class."""
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,10 @@ CONSUMER = _obj(
     ("id", "name", "federal", "level"),
 )
 
-CLASS = _obj({"id": _ID, "description": _STR, "identifying": {"type": "boolean"}}, ("id", "description"))
+CLASS = _obj(
+    {"id": _ID, "description": _STR, "identifying": {"type": "boolean"}, "detect": {"type": "array", "items": _ID}},
+    ("id", "description"),
+)
 
 COLUMN = _obj(
     {

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..engine import RunResult
-from ..findings import Finding
+from ..findings import FileEvidence, Finding
 from .interface import TOOL_NAME, Formatter, summary_counts
 
 SCHEMA_VERSION = "1.0"
@@ -19,7 +19,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "rule": f.rule_id,
         "rule_kind": f.rule_kind,
         "severity": f.severity.value,
-        "status": "waived" if f.waived_by else ("review" if not f.blocking else "violation"),
+        "status": f.status,
         "waiver": f.waived_by,
         "consumer": f.consumer,
         "consumer_name": f.consumer_name,
@@ -43,6 +43,26 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         },
         "delivery": f.delivery,
         "other_paths": f.extra_paths,
+        "evidence": _evidence(f.evidence) if f.evidence else None,
+        "suppressed_by": f.suppressed_by,
+    }
+
+
+def _evidence(ev: FileEvidence) -> dict[str, Any]:
+    return {
+        "kind": ev.kind,
+        "position": ev.position,
+        "header_match": ev.header_match,
+        "detector": ev.detector,
+        "confidence": ev.confidence,
+        "rows": ev.rows,
+        "non_null": ev.non_null,
+        "matches": ev.matches,
+        "rate": round(ev.rate, 6),
+        "first_rows": list(ev.first_rows),
+        "value_hash": ev.value_hash,
+        "note": ev.note,
+        "sampled": ev.sampled,
     }
 
 
@@ -87,6 +107,44 @@ def result_dict(result: RunResult) -> dict[str, Any]:
         "errors": [
             {"code": e.code, "message": e.message, "path": e.path, "line": e.line, "column": e.column, "object": e.object}
             for e in result.errors
+        ],
+        "baseline": None
+        if result.baseline is None
+        else {
+            "path": result.baseline.path,
+            "new": list(result.baseline.new),
+            "fixed": [e.__dict__ for e in result.baseline.fixed],
+            "unchanged": list(result.baseline.unchanged),
+        },
+        "notices": [
+            {"code": n.code, "message": n.message, "object": n.object, "path": n.path, "blocking": n.blocking}
+            for n in result.notices
+        ],
+        "exports": [
+            {
+                "path": x.path,
+                "check": x.check,
+                "consumer": x.consumer,
+                "format": x.format,
+                "compression": x.compression,
+                "rows": x.rows,
+                "sampled": x.sampled,
+                "aggregate_min_count": x.aggregate_min_count,
+                "columns": [
+                    {
+                        "name": c.name,
+                        "position": c.position,
+                        "non_null": c.non_null,
+                        "role": c.role,
+                        "header_match": c.header_match,
+                        "classes": list(c.classes),
+                        "sources": list(c.sources),
+                        "detectors": [{"detector": d, "confidence": conf} for d, conf in c.detectors],
+                    }
+                    for c in x.columns
+                ],
+            }
+            for x in result.exports
         ],
     }
 

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ..engine import RunResult
+from ..findings import Finding
 from ..lineage.graph import AnalysisError
 from ..policy.model import Rule, Severity
 from .interface import TOOL_NAME, TOOL_URI, Formatter, authority_text, lineage_text
@@ -54,6 +55,19 @@ def _location(path: str, line: int | None, column: int | None) -> dict[str, Any]
     }
 
 
+def _finding_location(f: Finding) -> dict[str, Any]:
+    """Where a finding is: a SQL line, or an export file and its column.
+
+    A data file's lines are rows, and a row number would point at protected data.
+    """
+    if f.evidence is None:
+        return _location(f.location.path, f.location.line, f.location.column)
+    return {
+        "physicalLocation": {"artifactLocation": {"uri": f.location.path, "uriBaseId": "%SRCROOT%"}},
+        "logicalLocations": [{"name": f.output_column or "", "kind": "member", "fullyQualifiedName": f"{f.object}:{f.output_column}"}],
+    }
+
+
 class SarifFormatter(Formatter):
     """SARIF 2.1.0: every result has a physical location and partial fingerprints."""
 
@@ -68,7 +82,7 @@ class SarifFormatter(Formatter):
                 "ruleIndex": index[f.rule_id],
                 "level": "note" if f.waived_by else _LEVELS[f.severity],
                 "message": {"text": f"{f.message} Lineage: {lineage_text(f)}. Authority: {authority_text(f)}."},
-                "locations": [_location(f.location.path, f.location.line, f.location.column)],
+                "locations": [_finding_location(f)],
                 "partialFingerprints": {"sharingAudit/v1": f.fingerprint},
                 "properties": {
                     "consumer": f.consumer,
@@ -79,6 +93,18 @@ class SarifFormatter(Formatter):
                     "transform": f.transform.value,
                 },
             }
+            if f.evidence is not None:
+                ev = f.evidence
+                item["properties"]["evidence"] = {
+                    "kind": ev.kind,
+                    "column": ev.position,
+                    "detector": ev.detector,
+                    "matches": ev.matches,
+                    "nonEmpty": ev.non_null,
+                    "firstRows": list(ev.first_rows),
+                    "valueHash": ev.value_hash,
+                    "sampled": ev.sampled,
+                }
             if f.waived_by:
                 item["suppressions"] = [{"kind": "external", "justification": f"waiver {f.waived_by}"}]
             results.append(item)

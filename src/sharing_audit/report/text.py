@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from ..engine import RunResult
-from .interface import Formatter, authority_text, by_consumer_and_rule, lineage_text, summary_line
+from .interface import (
+    Formatter,
+    authority_text,
+    by_consumer_and_rule,
+    evidence_text,
+    lineage_text,
+    summary_line,
+)
 
 _COLORS = {"red": "\033[31m", "yellow": "\033[33m", "green": "\033[32m", "bold": "\033[1m", "dim": "\033[2m"}
 _RESET = "\033[0m"
@@ -28,20 +35,31 @@ class TextFormatter(Formatter):
                 lines.append(f"  {rule_id}: {first.summary}")
                 lines.append(self._c("dim", f"    authority: {authority_text(first)}"))
                 for f in findings:
-                    level = "waived" if f.waived_by else f.severity.value
-                    color = "yellow" if f.waived_by or level == "review" else "red"
+                    level = f.severity.value if f.status == "violation" else f.status
+                    color = "red" if f.blocking else "yellow"
                     target = f"{f.object}.{f.output_column}" if f.output_column else f"{f.object} ({f.clause})"
                     lines.append(
                         f"    {f.location.path}:{f.location.line}:{f.location.column}: "
                         f"{self._c(color, level)}: {target}"
                     )
                     lines.append(f"      {f.message}")
-                    lines.append(f"      lineage: {lineage_text(f)}")
-                    lines.append(f"      flow: {f.flow.value}, transform: {f.transform.value}; delivered by {f.delivery}")
+                    if f.evidence is None:
+                        lines.append(f"      lineage: {lineage_text(f)}")
+                        lines.append(f"      flow: {f.flow.value}, transform: {f.transform.value}; delivered by {f.delivery}")
+                    else:
+                        lines.append(f"      evidence: {evidence_text(f.evidence)}; delivered by {f.delivery}")
                     if f.extra_paths:
                         lines.append(f"      (+{f.extra_paths} other path(s) with the same source)")
                     if f.waived_by:
                         lines.append(f"      waived by {f.waived_by}")
+                    if f.suppressed_by:
+                        lines.append(f"      suppressed inline: {f.suppressed_by}")
+            lines.append("")
+        if result.notices:
+            lines.append(self._c("bold", "Notices:"))
+            for n in result.notices:
+                where = n.path or n.object or ""
+                lines.append(f"  {where + ': ' if where else ''}{self._c('red' if n.blocking else 'yellow', n.code)}: {n.message}")
             lines.append("")
         if result.errors:
             lines.append(self._c("bold", "Not analysed (each is an error; the run cannot pass):"))

@@ -1,0 +1,225 @@
+"""Streaming content scan: every column of every batch through every detector, vectorised.
+
+One ``select`` per batch computes, for each column, the non-empty count and the match count
+of each detector (polars evaluates the expressions in parallel, in Rust). Only when a detector
+matches does a second, small query fetch the first row numbers and a few values, which stay in
+memory to confirm the match and to compute a salted hash; no value leaves this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from ..errors import ScanError
+from .detectors import Detector
+from .model import Batch, ColumnEvidence, ReadOptions, ScanLimits
+
+FIRST_ROWS = 5
+"""Row numbers kept per (column, detector) for the report."""
+SAMPLE_VALUES = 20
+"""Matching values kept in memory per (column, detector) to confirm a match; never reported."""
+DISTINCT_LIMIT = 64
+"""Distinct values tracked for a filter column (``person_role``) before giving up."""
+
+
+@dataclass
+class ColumnScan:
+    """Everything measured about one column of one export."""
+
+    name: str
+    position: int
+    """1-based position of the column in the file (first-seen order for JSON)."""
+    non_null: int = 0
+    evidence: dict[str, ColumnEvidence] = field(default_factory=dict)
+    """Per detector name, only for detectors that matched at least once."""
+    value_hashes: dict[str, str] = field(default_factory=dict)
+    """Per detector, the salted hash of the first matching value."""
+    integer_min: int | None = None
+    """Smallest value if every non-empty value is a non-negative integer (a count column)."""
+    all_integers: bool = True
+    distinct: set[str] | None = None
+    """Distinct values, tracked only for columns that can prove a row restriction; None once
+    there are more than ``DISTINCT_LIMIT`` (then nothing is provable)."""
+
+
+@dataclass
+class FileScan:
+    """One export file: how it was read and what each column holds."""
+
+    path: Path
+    display: str
+    sha256: str = ""
+    format: str = ""
+    compression: str = ""
+    delimiter: str | None = None
+    has_header: bool = True
+    rows: int = 0
+    sampled: bool = False
+    columns: dict[str, ColumnScan] = field(default_factory=dict)
+    error: ScanError | None = None
+
+    def column_list(self) -> list[ColumnScan]:
+        """Columns in file order."""
+        return sorted(self.columns.values(), key=lambda c: c.position)
+
+
+Progress = Callable[[int, int, int], None]
+"""Called with (bytes read, total bytes, rows read) as a file is scanned."""
+
+
+def value_hash(salt: bytes, value: str) -> str:
+    """A salted, truncated HMAC of a value: comparable across one run's findings, not reversible.
+
+    Example:
+        >>> value_hash(b"salt", "x") == value_hash(b"salt", "x") != value_hash(b"other", "x")
+        True
+    """
+    return hmac.new(salt, value.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:16]
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the file's bytes, for the record of what was checked."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(4 * 2**20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def scan_file(
+    path: Path,
+    display: str,
+    options: ReadOptions,
+    detectors: Sequence[Detector],
+    *,
+    salt: bytes,
+    limits: ScanLimits | None = None,
+    sample_rows: int | None = None,
+    progress: Progress | None = None,
+    distinct_columns: frozenset[str] = frozenset(),
+) -> FileScan:
+    """Read one export in batches and measure every column against every detector.
+
+    Errors (unreadable, malformed, too large) are recorded on the result, never raised, so
+    the other files of a run are still scanned.
+    """
+    from .readers import open_export
+
+    scan = FileScan(path, display)
+    try:
+        scan.sha256 = file_sha256(path)
+        reader = open_export(path, options, limits or ScanLimits())
+    except OSError as exc:
+        scan.error = ScanError(f"cannot read the file ({type(exc).__name__})", code="analysis.unreadable", path=display)
+        return scan
+    except ScanError as exc:
+        exc.path = display
+        scan.error = exc
+        return scan
+    try:
+        scan.format, scan.compression = reader.format, reader.compression
+        scan.delimiter, scan.has_header = reader.delimiter, reader.has_header
+        for batch in reader.batches():
+            if sample_rows is not None and scan.rows >= sample_rows:
+                scan.sampled = True
+                break
+            frame = batch.frame
+            if sample_rows is not None and scan.rows + frame.height > sample_rows:
+                frame = frame.head(sample_rows - scan.rows)
+                scan.sampled = True
+            _register_columns(scan, reader.columns, distinct_columns)
+            _scan_batch(scan, Batch(frame, batch.first_row), detectors, salt)
+            scan.rows += frame.height
+            if progress is not None:
+                progress(reader.bytes_read, reader.total_bytes, scan.rows)
+        _register_columns(scan, reader.columns, distinct_columns)
+    except ScanError as exc:
+        exc.path = display
+        scan.error = exc
+    except OSError as exc:
+        scan.error = ScanError(f"read failed ({type(exc).__name__})", code="analysis.unreadable", path=display)
+    finally:
+        reader.close()
+    return scan
+
+
+def _register_columns(scan: FileScan, names: Sequence[str], distinct_columns: frozenset[str]) -> None:
+    for name in names:
+        if name not in scan.columns:
+            col = scan.columns[name] = ColumnScan(name, len(scan.columns) + 1)
+            if name in distinct_columns:
+                col.distinct = set()
+
+
+def _non_empty(name: str) -> pl.Expr:
+    col = pl.col(name)
+    return (col.is_not_null() & (col.str.len_bytes() > 0)).sum()
+
+
+def _scan_batch(scan: FileScan, batch: Batch, detectors: Sequence[Detector], salt: bytes) -> None:
+    frame = batch.frame
+    present = [c for c in scan.column_list() if c.name in frame.columns]
+    if not present or frame.height == 0:
+        return
+    exprs: list[pl.Expr] = []
+    for i, col in enumerate(present):
+        exprs.append(_non_empty(col.name).alias(f"n{i}"))
+        if col.all_integers:
+            as_int = pl.col(col.name).str.strip_chars().cast(pl.Int64, strict=False)
+            exprs.append(((as_int.is_null() & pl.col(col.name).str.strip_chars().str.len_bytes().gt(0)).sum()).alias(f"bad{i}"))
+            exprs.append(as_int.min().alias(f"min{i}"))
+        for j, det in enumerate(detectors):
+            exprs.append(det.expr(col.name).sum().alias(f"m{i}_{j}"))
+    counts = frame.select(exprs).row(0, named=True)
+    for col in present:
+        if col.distinct is not None:
+            values = frame.get_column(col.name).drop_nulls().str.strip_chars().unique().head(DISTINCT_LIMIT + 1)
+            col.distinct.update(values.to_list())
+            if len(col.distinct) > DISTINCT_LIMIT:
+                col.distinct = None
+    for i, col in enumerate(present):
+        col.non_null += int(counts[f"n{i}"])
+        if col.all_integers:
+            smallest = counts[f"min{i}"]
+            if counts[f"bad{i}"] or (smallest is not None and smallest < 0):
+                col.all_integers, col.integer_min = False, None
+            elif smallest is not None:
+                col.integer_min = smallest if col.integer_min is None else min(col.integer_min, smallest)
+        for j, det in enumerate(detectors):
+            matched = int(counts[f"m{i}_{j}"])
+            if not matched:
+                continue
+            ev = col.evidence.setdefault(det.name, ColumnEvidence(col.name, 0, 0, 0))
+            ev.matches += matched
+            if len(ev.first_rows) < FIRST_ROWS or len(ev.sample) < SAMPLE_VALUES:
+                _collect_examples(col, ev, det, frame, batch.first_row, salt)
+    for col in scan.columns.values():
+        for ev in col.evidence.values():
+            ev.rows = scan.rows + frame.height
+            ev.non_null = col.non_null
+
+
+def _collect_examples(
+    col: ColumnScan, ev: ColumnEvidence, det: Detector, frame: pl.DataFrame, first_row: int, salt: bytes
+) -> None:
+    hits = (
+        frame.lazy()
+        .with_row_index("__row")
+        .filter(det.expr(col.name))
+        .select("__row", col.name)
+        .head(max(FIRST_ROWS, SAMPLE_VALUES))
+        .collect()
+    )
+    for row, value in hits.iter_rows():
+        if len(ev.first_rows) < FIRST_ROWS:
+            ev.first_rows.append(first_row + int(row))
+        if len(ev.sample) < SAMPLE_VALUES and value is not None:
+            ev.sample.append(value)
+        if det.name not in col.value_hashes and value is not None:
+            col.value_hashes[det.name] = value_hash(salt, value)
