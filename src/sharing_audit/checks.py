@@ -104,6 +104,8 @@ class SqlCheck:
     base: Path
     """Directory that the manifest's relative paths are relative to."""
     description: str = ""
+    confined: bool = False
+    """Refuse files outside ``root`` (after resolving symlinks): set for checks/ manifests."""
 
     def inputs(self, root: Path) -> list[SqlInput]:
         """The files this check matches, each with its dialect.
@@ -121,6 +123,8 @@ class SqlCheck:
                 raise CheckError(f"check {self.id}: {pattern!r} matches no SQL file", path=str(self.base / pattern))
             for path in matched:
                 resolved = path.resolve()
+                if self.confined:
+                    confine(self.id, path, root)
                 if resolved in excluded or resolved in found:
                     continue
                 found[resolved] = SqlInput(path, _display(path, root), self.dialect_for(path))
@@ -150,6 +154,8 @@ class ExportCheck:
     sample: int | None
     base: Path
     description: str = ""
+    confined: bool = False
+    """Refuse files outside ``root`` (after resolving symlinks): set for checks/ manifests."""
 
     def files(self, root: Path) -> list[tuple[Path, str]]:
         """``(path, display path)`` of every file this check matches.
@@ -167,9 +173,24 @@ class ExportCheck:
                 raise CheckError(f"check {self.id}: {pattern!r} matches no file", path=str(self.base / pattern))
             for path in matched:
                 resolved = path.resolve()
+                if self.confined:
+                    confine(self.id, path, root)
                 if resolved not in excluded:
                     found.setdefault(resolved, (path, _display(path, root)))
         return sorted(found.values(), key=lambda item: item[1])
+
+
+def confine(check_id: str, path: Path, root: Path) -> None:
+    """Refuse a manifest path that leaves the project root, by ``..`` or through a symlink.
+
+    Raises:
+        CheckError: naming the check and the path as written (never its target).
+    """
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise CheckError(
+            f"check {check_id}: {path} resolves outside the project root {root}; "
+            "manifests may only read files inside it (pass such files on the command line instead)"
+        )
 
 
 def _expand(pattern: Path, suffixes: tuple[str, ...] | None = (".sql",)) -> list[Path]:
@@ -268,6 +289,7 @@ def _export_check(item: Any, base: Path) -> ExportCheck:
         sample=item.get("sample"),
         base=base,
         description=item.get("description", ""),
+        confined=True,
     )
 
 
@@ -281,4 +303,5 @@ def _sql_check(item: Any, base: Path) -> SqlCheck:
         dialect_overrides=tuple((d["glob"], d["dialect"]) for d in item.get("dialects", [])),
         base=base,
         description=item.get("description", ""),
+        confined=True,
     )

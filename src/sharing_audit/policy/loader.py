@@ -43,13 +43,15 @@ _VALIDATOR = jsonschema.Draft202012Validator(POLICY_FILE)
 
 
 def policy_files(root: Path) -> list[Path]:
-    """Every policy YAML file under ``root``, in a stable order."""
+    """Every policy YAML file under ``root``, in a stable order (``*.test.yaml`` are test cases)."""
     if root.is_file():
         return [root]
     if not root.is_dir():
         raise PolicyError("policies directory does not exist", path=str(root))
     return sorted(
-        p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+        p
+        for p in root.rglob("*")
+        if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.endswith((".test.yaml", ".test.yml"))
     )
 
 
