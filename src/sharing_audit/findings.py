@@ -26,7 +26,8 @@ class FileEvidence:
     """1-based column position in the file."""
     header_match: str | None
     """How the column name matched the catalog: ``exact``, ``alias``, ``normalised``,
-    ``mapped`` (checks/ manifest), or None when only the values gave it away."""
+    ``mapped`` (checks/ manifest), ``unlisted`` (a column of the declared source table that the
+    catalog does not list), or None when only the values gave it away."""
     detector: str | None = None
     """The value detector that matched, if any."""
     confidence: float | None = None

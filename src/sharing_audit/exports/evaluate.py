@@ -107,7 +107,8 @@ def evaluate_export(
         for key in _header_keys(header, catalog, col, target):
             cls = catalog.class_of(key)
             header_classes.add(cls)
-            origins[key] = _evidence(col, header.how if header else None, None, None, scan)
+            how = header.how if header else "unlisted"
+            origins[key] = _evidence(col, how, None, None, scan)
         for name, ev in sorted(col.evidence.items()):
             det = det_index.get(name)
             verdict = det.assess(col.name, ev) if det else None
@@ -312,7 +313,9 @@ def _describe(
     what = _class_words(policy, cls) if cls else f"{source} data"
     column = f"column {finding.output_column!r} (#{ev.position})"
     parts = []
-    if ev.header_match:
+    if ev.header_match == "unlisted":
+        parts.append(f"the export comes from {source.object_name}, whose catalog does not list this column")
+    elif ev.header_match:
         parts.append(f"its name matches {source} ({ev.header_match})" if source.schema != ANY_SYSTEM else f"its name is a {cls} field ({ev.header_match})")
     if ev.detector:
         parts.append(
