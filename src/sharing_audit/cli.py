@@ -40,6 +40,7 @@ from .exports.model import FORMATS, ReadOptions
 from .exports.run import ExportJob, ScanOptions, ScanProgress, jobs_from_checks, run_scan
 from .lineage.graph import SqlInput
 from .lineage.parse import SUPPORTED_DIALECTS
+from .live.command import add_audit_parser, run_audit_command
 from .policy.lint import lint_policy
 from .policy.loader import load_policies
 from .report import OutputFormat
@@ -143,6 +144,8 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--color", type=ColorChoice, choices=list(ColorChoice), default=ColorChoice.AUTO, help="colour in the text report")
     scan.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     baseline_options(scan)
+
+    add_audit_parser(sub)
 
     explain = sub.add_parser("explain", help="show the lineage of OBJECT[.COLUMN] and the rules that apply", formatter_class=fmt)
     explain.add_argument("target", help="schema.object or schema.object.column")
@@ -435,6 +438,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     commands = {
         "check": _cmd_check,
         "scan": _cmd_scan,
+        "audit": run_audit_command,
         "explain": _cmd_explain,
         "lineage": _cmd_lineage,
     }

@@ -126,7 +126,8 @@ def run_check(options: CheckOptions, progress: Callable[[str], None] | None = No
     in_effect = [r for r in policy.rules if r.in_effect(options.as_of)]
     findings = evaluate(policy, catalog, graph, deliveries, in_effect)
     findings, suppression_notices = apply_suppressions(policy, graph, findings)
-    findings, waiver_notices = apply_waivers(policy, findings, options.as_of)
+    analysed = set(graph.objects) | {f.path for f in graph.files}
+    findings, waiver_notices = apply_waivers(policy, findings, options.as_of, analysed)
     return RunResult(
         policy=policy,
         graph=graph,

@@ -7,7 +7,7 @@ reports its own problems (expired, unused, without a reason, forbidden) as notic
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 
 from .findings import Finding, Notice
@@ -32,11 +32,15 @@ def _covers(waiver: Waiver, finding: Finding) -> bool:
     )
 
 
-def apply_waivers(policy: Policy, findings: list[Finding], as_of: dt.date) -> tuple[list[Finding], list[Notice]]:
+def apply_waivers(
+    policy: Policy, findings: list[Finding], as_of: dt.date, analysed: Collection[str] | None = None
+) -> tuple[list[Finding], list[Notice]]:
     """Mark findings covered by a valid waiver; report expired and unused waivers.
 
     A waiver is valid when it is approved, names an approver, has not expired on ``as_of`` and
-    its rule may be waived. An expired waiver leaves its findings violations.
+    its rule may be waived. An expired waiver leaves its findings violations. A waiver is
+    reported unused only if this run analysed its target (``analysed``: object names and file
+    paths; None means everything), so a run over one file does not flag every other waiver.
     """
     waivable = {r.id for r in policy.rules if r.waivable}
     out: list[Finding] = []
@@ -67,7 +71,7 @@ def apply_waivers(policy: Policy, findings: list[Finding], as_of: dt.date) -> tu
                     path=where,
                 )
             )
-        elif w.id not in used:
+        elif w.id not in used and _in_scope(w.target, analysed):
             notices.append(
                 Notice(
                     "waiver.unused",
@@ -77,6 +81,12 @@ def apply_waivers(policy: Policy, findings: list[Finding], as_of: dt.date) -> tu
                 )
             )
     return out, notices
+
+
+def _in_scope(target: str, analysed: Collection[str] | None) -> bool:
+    if analysed is None or target.startswith("consumer:"):
+        return True
+    return target in analysed or target.rsplit(".", 1)[0] in analysed or target.rsplit(":", 1)[0] in analysed
 
 
 def apply_suppressions(policy: Policy, graph: LineageGraph, findings: Iterable[Finding]) -> tuple[list[Finding], list[Notice]]:

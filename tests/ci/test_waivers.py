@@ -68,11 +68,17 @@ def test_an_expired_waiver_turns_its_finding_back_into_a_violation_and_is_report
 
 
 def test_a_waiver_that_matches_nothing_is_a_warning_not_a_failure(tmp_path: Path) -> None:
-    policies = policies_with(tmp_path, waiver(target="federal_exports.v_other.release_date"))
+    policies = policies_with(tmp_path, waiver())
     result = run_sql(tmp_path, {"v.sql": RELEASE_SQL.replace("i.release_date", "i.race")}, policies=policies)
     unused = [n for n in result.notices if n.code == "waiver.unused"]
     assert len(unused) == 1 and not unused[0].blocking
     assert result.exit_code == 0
+
+
+def test_a_waiver_for_an_object_this_run_did_not_analyse_is_not_called_unused(tmp_path: Path) -> None:
+    policies = policies_with(tmp_path, waiver(target="federal_exports.v_elsewhere.release_date"))
+    result = run_sql(tmp_path, {"v.sql": RELEASE_SQL.replace("i.release_date", "i.race")}, policies=policies)
+    assert not [n for n in result.notices if n.code.startswith("waiver.")]
 
 
 def test_a_waiver_without_approver_is_a_policy_error(tmp_path: Path) -> None:

@@ -633,3 +633,21 @@ def test_deliver_to_an_unknown_consumer_fails_closed(tmp_path: Path) -> None:
     assert result.exit_code == 2
     (err,) = result.errors
     assert (err.path, err.line) == ("case.sql", 1) and "ice_ero" in err.message
+
+
+@pytest.mark.parametrize(
+    "from_clause",
+    [
+        "(lock_and_track.inmates i JOIN pars.persons p ON i.pid = p.person_id AND p.country_of_birth = 'MX')",
+        "lock_and_track.movements m JOIN ((lock_and_track.inmates i JOIN pars.persons p"
+        " ON i.pid = p.person_id AND p.country_of_birth = 'MX')) ON m.inmate_id = i.inmate_id",
+    ],
+)
+def test_conditions_inside_a_parenthesised_join_are_predicates(tmp_path: Path, from_clause: str) -> None:
+    # PostgreSQL stores every view's joins in this parenthesised form.
+    sql = f"CREATE VIEW federal_exports.v AS\nSELECT i.inmate_name FROM {from_clause};\n"
+    result = run_sql(tmp_path, {"v.sql": sql})
+    assert not result.errors
+    keys = finding_keys(result)
+    assert ("phl-no-birth-country-targeting", "ice", "federal_exports.v <JOIN ON>", "pars.persons.country_of_birth") in keys
+    assert ("phl-pars-no-ice", "ice", "federal_exports.v <JOIN ON>", "pars.persons.person_id") in keys

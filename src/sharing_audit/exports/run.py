@@ -145,7 +145,8 @@ def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> RunR
             distinct_columns=filter_columns(policy, job.target),
         )
         _add(result, scan, job, policy, catalog, in_effect, detectors)
-    result.findings, waiver_notices = apply_waivers(policy, result.findings, options.as_of)
+    analysed = {f.path for f in result.extra_files}
+    result.findings, waiver_notices = apply_waivers(policy, result.findings, options.as_of, analysed)
     result.notices.extend(waiver_notices)
     result.finished = dt.datetime.now(dt.UTC)
     return result

@@ -25,6 +25,7 @@ PSEUDO_COLUMNS: dict[str, frozenset[str]] = {
 
 def prepare(index: StatementIndex, schema: MappingSchema, dialect: str) -> None:
     """Expand whole-row references to ``ROW(col, ...)`` and blank out pseudo-columns, in place."""
+    flatten_parenthesised_joins(index)
     pseudo = PSEUDO_COLUMNS["*"] | PSEUDO_COLUMNS.get(dialect, frozenset())
     aliases = {t.alias_or_name for t in index.tables}
     candidates = []
@@ -52,6 +53,33 @@ def prepare(index: StatementIndex, schema: MappingSchema, dialect: str) -> None:
         elif name in pseudo:
             col.replace(exp.Anonymous(this=name.upper(), expressions=[]))
     _expand_stars_in_expressions(index, schema, sources)
+
+
+def flatten_parenthesised_joins(index: StatementIndex) -> None:
+    """Rewrite ``FROM (a JOIN b ON c)`` as ``FROM a JOIN b ON c``, in place.
+
+    sqlglot parses a parenthesised join as a subquery around a table that carries the joins,
+    and scope analysis would not see the inner join's tables and conditions. For lineage the
+    flat form is equivalent (an inner join's condition is a row filter either way; under an
+    outer join it is applied more widely, which only over-approximates predicate flows).
+    PostgreSQL stores every view's joins in this parenthesised form.
+    """
+    for table in index.tables:
+        wrapper = table.parent
+        joins = table.args.get("joins")
+        if not joins or not isinstance(wrapper, exp.Subquery) or wrapper.alias:
+            continue
+        while isinstance(wrapper.parent, exp.Subquery) and not wrapper.parent.alias:
+            wrapper = wrapper.parent
+        holder = wrapper.parent
+        select = holder.parent if holder is not None else None
+        if not isinstance(select, exp.Select) or not isinstance(holder, (exp.From, exp.Join)):
+            continue
+        table.set("joins", None)
+        wrapper.replace(table)
+        outer = list(select.args.get("joins") or [])
+        at = 0 if isinstance(holder, exp.From) else outer.index(holder) + 1
+        select.set("joins", outer[:at] + list(joins) + outer[at:])
 
 
 def _expand_stars_in_expressions(

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..engine import RunResult
-from ..findings import Finding
+from ..findings import Finding, Notice
 from ..lineage.graph import AnalysisError
 from ..policy.model import Rule, Severity
 from .interface import TOOL_NAME, TOOL_URI, Formatter, authority_text, lineage_text
@@ -53,6 +53,33 @@ def _location(path: str, line: int | None, column: int | None) -> dict[str, Any]
             "region": {"startLine": max(1, line or 1), "startColumn": max(1, column or 1)},
         }
     }
+
+
+def _notice_descriptor(code: str) -> dict[str, Any]:
+    return {
+        "id": code,
+        "name": code.replace(".", "_"),
+        "shortDescription": {"text": f"Notice: {code}"},
+        "help": {"text": "A notice is not a rule violation: drift, an unclassified column, an unused or expired waiver, a refused suppression. Blocking notices fail the run."},
+        "defaultConfiguration": {"level": "warning"},
+    }
+
+
+def _notice_result(n: Notice, rule_index: int) -> dict[str, Any]:
+    """A notice (drift, unclassified column, unused waiver...) as a result; blocking ones are errors."""
+    item: dict[str, Any] = {
+        "ruleId": n.code,
+        "ruleIndex": rule_index,
+        "level": "error" if n.blocking else "warning",
+        "message": {"text": n.message},
+        "partialFingerprints": {"sharingAudit/v1": f"{n.code}:{n.path or ''}:{n.object or ''}"},
+    }
+    if n.path:
+        path, _, line = n.path.partition(":") if "://" not in n.path else (n.path, "", "")
+        item["locations"] = [_location(path, int(line) if line.isdigit() else 1, 1)]
+    elif n.object:
+        item["locations"] = [{"logicalLocations": [{"fullyQualifiedName": n.object}]}]
+    return item
 
 
 def _finding_location(f: Finding) -> dict[str, Any]:
@@ -114,6 +141,11 @@ class SarifFormatter(Formatter):
             descriptors.append(_analysis_descriptor(code))
         for e in result.errors:
             results.append(self._error_result(e, index[e.code]))
+        for code in sorted({n.code for n in result.notices} - set(index)):
+            index[code] = len(descriptors)
+            descriptors.append(_notice_descriptor(code))
+        for n in result.notices:
+            results.append(_notice_result(n, index[n.code]))
         doc = {
             "$schema": SARIF_SCHEMA,
             "version": "2.1.0",

@@ -1,0 +1,1 @@
+"""Export file scanner: readers, value detectors, evaluation against the policies."""
