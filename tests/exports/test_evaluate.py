@@ -31,23 +31,32 @@ def scan(*columns: tuple[str, int, dict[str, int]], rows: int = 100) -> FileScan
     for i, (name, non_null, hits) in enumerate(columns, start=1):
         col = ColumnScan(name, i, non_null=non_null)
         for det, matches in hits.items():
-            col.evidence[det] = ColumnEvidence(name, rows, non_null, matches, first_rows=[2, 5], sample=[])
+            col.evidence[det] = ColumnEvidence(
+                name, rows, non_null, matches, first_rows=[2, 5], sample=[]
+            )
             col.value_hashes[det] = "0123456789abcdef"
         out.columns[name] = col
     return out
 
 
-def evaluate(s: FileScan, consumer: str = "ice", source: tuple[str, str] | None = None, **kw: object):  # type: ignore[no-untyped-def]
+def evaluate(
+    s: FileScan, consumer: str = "ice", source: tuple[str, str] | None = None, **kw: object
+):  # type: ignore[no-untyped-def]
     target = ExportTarget("t", ConsumerId(consumer), source, **kw)  # type: ignore[arg-type]
     return evaluate_export(s, target, POLICY, Catalog(POLICY), list(POLICY.rules), DETECTORS)
 
 
 def keys(outcome) -> set[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
-    return {(f.rule_id, f.output_column or f"<{f.clause}>", f.evidence.kind if f.evidence else "-") for f in outcome.findings}
+    return {
+        (f.rule_id, f.output_column or f"<{f.clause}>", f.evidence.kind if f.evidence else "-")
+        for f in outcome.findings
+    }
 
 
 def test_allowlisted_roster_is_clean() -> None:
-    s = scan(("inmate_name", 100, {}), ("race", 100, {}), ("self_reported_country", 100, {"country": 90}))
+    s = scan(
+        ("inmate_name", 100, {}), ("race", 100, {}), ("self_reported_country", 100, {"country": 90})
+    )
     out = evaluate(s, source=("lock_and_track", "inmates"))
     assert out.findings == []
     # Countries in the allowed column agree with its class: no extra finding.
@@ -82,19 +91,26 @@ def test_empty_ssn_column_is_still_a_finding_and_reported_as_empty() -> None:
     out = evaluate(s)
     assert ("phl-protected-classes-no-federal", "ssn", "header") in keys(out)
     assert [n.code for n in out.notices] == ["export.empty_column"]
-    assert "the column is empty in this file" in next(f.message for f in out.findings if f.output_column == "ssn")
+    assert "the column is empty in this file" in next(
+        f.message for f in out.findings if f.output_column == "ssn"
+    )
 
 
 def test_header_and_values_agree_is_one_finding_with_both_kinds() -> None:
     s = scan(("ssn", 100, {"ssn": 100}))
     out = evaluate(s, source=("pars", "persons"), consumer="fbi")
-    assert {k for k in keys(out) if k[0] == "phl-protected-classes-no-federal"} == {("phl-protected-classes-no-federal", "ssn", "both")}
+    assert {k for k in keys(out) if k[0] == "phl-protected-classes-no-federal"} == {
+        ("phl-protected-classes-no-federal", "ssn", "both")
+    }
 
 
 def test_pars_export_to_ice_fails_on_every_column() -> None:
     s = scan(("race", 100, {}), ("sex", 100, {}))
     out = evaluate(s, source=("pars", "persons"))
-    assert {(r, c) for r, c, _ in keys(out) if r == "phl-pars-no-ice"} == {("phl-pars-no-ice", "race"), ("phl-pars-no-ice", "sex")}
+    assert {(r, c) for r, c, _ in keys(out) if r == "phl-pars-no-ice"} == {
+        ("phl-pars-no-ice", "race"),
+        ("phl-pars-no-ice", "sex"),
+    }
 
 
 def test_aggregate_with_every_cell_at_least_k_is_exempt() -> None:
@@ -127,12 +143,18 @@ def test_non_federal_consumer_may_receive_more() -> None:
 def test_row_restriction_proved_by_the_values_of_the_filter_column() -> None:
     only_arrestees = scan(("full_name", 100, {}), ("person_role", 100, {}))
     only_arrestees.columns["person_role"].distinct = {"arrestee"}
-    mixed = dataclasses.replace(only_arrestees, columns={k: dataclasses.replace(v) for k, v in only_arrestees.columns.items()})
+    mixed = dataclasses.replace(
+        only_arrestees,
+        columns={k: dataclasses.replace(v) for k, v in only_arrestees.columns.items()},
+    )
     mixed.columns["person_role"].distinct = {"arrestee", "victim"}
     no_column = scan(("full_name", 100, {}))
 
     def restricted(s: FileScan) -> bool:
-        return any(f.rule_id == "phl-pars-offenders-only" for f in evaluate(s, consumer="fbi", source=("pars", "persons")).findings)
+        return any(
+            f.rule_id == "phl-pars-offenders-only"
+            for f in evaluate(s, consumer="fbi", source=("pars", "persons")).findings
+        )
 
     assert not restricted(only_arrestees)
     assert restricted(mixed)
@@ -140,7 +162,14 @@ def test_row_restriction_proved_by_the_values_of_the_filter_column() -> None:
 
 
 def test_mapping_in_the_manifest_overrides_name_matching() -> None:
-    s = scan(("#3", 100, {}),)
+    s = scan(
+        ("#3", 100, {}),
+    )
     out = evaluate(s, mapping=((("#1"), ColumnKey("lock_and_track", "inmates", "release_date")),))
     assert ("phl-release-date-no-ice", "#3", "header") in keys(out)
-    assert next(f for f in out.findings if f.rule_id == "phl-release-date-no-ice").evidence.header_match == "mapped"
+    assert (
+        next(
+            f for f in out.findings if f.rule_id == "phl-release-date-no-ice"
+        ).evidence.header_match
+        == "mapped"
+    )

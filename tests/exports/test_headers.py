@@ -53,7 +53,9 @@ def test_header_matches_pars_column(header: str, column: str, how: str) -> None:
     assert match.how == how
 
 
-@pytest.mark.parametrize("header", ["notes", "case_number", "booking_ref", "#3", "", "state", "count"])
+@pytest.mark.parametrize(
+    "header", ["notes", "case_number", "booking_ref", "#3", "", "state", "count"]
+)
 def test_unrelated_headers_do_not_match(header: str) -> None:
     assert HeaderMatcher(POLICY, ("lock_and_track", "inmates")).match(header) is None
 

@@ -131,19 +131,38 @@ class Detector:
 
     def expr(self, column: str) -> pl.Expr:
         """A boolean polars expression: True where the row's value matches (null → False)."""
+        parts = [p for p in (self.regex_expr(column), self.other_expr(column)) if p is not None]
+        if not parts:
+            raise ValueError(f"detector {self.name} has no form")
+        return functools.reduce(lambda a, b: a | b, parts).fill_null(False)
+
+    def regex_expr(self, column: str) -> pl.Expr | None:
+        """The regex forms alone (None if the detector has none for this column)."""
         col = pl.col(column)
         conds = [col.str.contains(p) for p in self.regexes_for(column)]
+        return functools.reduce(lambda a, b: a | b, conds).fill_null(False) if conds else None
+
+    def other_expr(self, column: str, *, fast: bool = False) -> pl.Expr | None:
+        """The vocabulary and free-text forms alone (None if it has neither).
+
+        ``fast`` matches vocabulary words as written, lower-case, upper-case or title-case
+        instead of trimming and lower-casing every value: three times cheaper on a column of
+        mostly distinct values, and it misses only odd casings and padded values.
+        """
+        col = pl.col(column)
+        conds = []
         words = self.vocabulary_for(column)
-        if words:
+        if words and fast:
+            conds.append(col.is_in(list(_case_variants(words))))
+        elif words:
             conds.append(col.str.strip_chars().str.to_lowercase().is_in(sorted(words)))
         if self.min_chars is not None:
             cond = col.str.len_chars() >= self.min_chars
             if self.min_words is not None:
-                cond = cond & (col.str.count_matches(r"\s+") + 1 >= self.min_words)
+                # At least min_words runs of non-space: one regex pass, no counting.
+                cond = cond & col.str.contains(f"(?:{_NON_SPACE}+{_SPACE}+){{{self.min_words - 1}}}{_NON_SPACE}")
             conds.append(cond)
-        if not conds:
-            raise ValueError(f"detector {self.name} has no form")
-        return functools.reduce(lambda a, b: a | b, conds).fill_null(False)
+        return functools.reduce(lambda a, b: a | b, conds).fill_null(False) if conds else None
 
     def assess(self, column_name: str, evidence: ColumnEvidence) -> Verdict | None:
         """Whether the column holds this kind of value, given what was counted."""
@@ -152,6 +171,28 @@ class Detector:
         if self.decide is not None:
             return self.decide(self, column_name, evidence)
         return Verdict(self.name, self.confidence)
+
+
+_SPACE = "[ \t\r\n]"
+_NON_SPACE = "[^ \t\r\n]"
+
+
+@functools.lru_cache(maxsize=64)
+def _case_variants(words: frozenset[str]) -> tuple[str, ...]:
+    """Each word as written, lower-case, upper-case and title-case."""
+    return tuple(sorted({v for w in words for v in (w, w.lower(), w.upper(), w.title(), w.capitalize())}))
+
+
+def scoped(pattern: str) -> str:
+    """A pattern whose leading ``(?i)`` is scoped to it, so patterns can be joined with ``|``.
+
+    Example:
+        >>> scoped("(?i)a|b"), scoped("[0-9]")
+        ('(?i:a|b)', '(?:[0-9])')
+    """
+    if pattern.startswith("(?i)"):
+        return f"(?i:{pattern[4:]})"
+    return f"(?:{pattern})"
 
 
 def match_column(series: pl.Series, detector: Detector, *, sample: int = 20) -> ColumnEvidence:

@@ -50,7 +50,7 @@ class ScanLimits:
     """A single line, cell or JSON value larger than this is an error (not a truncated read)."""
     max_columns: int = 10_000
     max_json_depth: int = 64
-    batch_bytes: int = 16 * 2**20
+    batch_bytes: int = 8 * 2**20
     """Target size of one batch of input bytes (memory is bounded by a few batches)."""
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Sequence
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from ..errors import ScanError
-from .detectors import Detector
+from .detectors import Detector, scoped
 from .model import Batch, ColumnEvidence, ReadOptions, ScanLimits
 
 FIRST_ROWS = 5
@@ -43,6 +45,8 @@ class ColumnScan:
     integer_min: int | None = None
     """Smallest value if every non-empty value is a non-negative integer (a count column)."""
     all_integers: bool = True
+    dictionary: bool | None = None
+    """Scanned by distinct value (decided on the first batch); None until decided."""
     distinct: set[str] | None = None
     """Distinct values, tracked only for columns that can prove a row restriction; None once
     there are more than ``DISTINCT_LIMIT`` (then nothing is provable)."""
@@ -149,6 +153,49 @@ def scan_file(
     return scan
 
 
+_DONE = object()
+
+
+def prefetch(batches: Iterator[Batch]) -> Iterator[Batch]:
+    """Read and parse the next batch in a thread while this one is scanned.
+
+    Parsing (pyarrow) and scanning (polars) both release the GIL, so the two overlap; one
+    batch ahead keeps memory bounded. Errors from the reader are re-raised here, in order.
+    """
+    slots: queue.Queue[object] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        slots.put(batch, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slots.put(_DONE)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            slots.put(exc)
+
+    worker = threading.Thread(target=produce, name="sharing-audit-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = slots.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            assert isinstance(item, Batch)
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=5)
+
+
 def _register_columns(scan: FileScan, names: Sequence[str], distinct_columns: frozenset[str]) -> None:
     for name in names:
         if name not in scan.columns:
@@ -157,9 +204,61 @@ def _register_columns(scan: FileScan, names: Sequence[str], distinct_columns: fr
                 col.distinct = set()
 
 
-def _non_empty(name: str) -> pl.Expr:
-    col = pl.col(name)
-    return (col.is_not_null() & (col.str.len_bytes() > 0)).sum()
+DICTIONARY_RATIO = 0.3
+"""A column whose first rows are less than this share distinct is scanned by distinct value."""
+_COUNT = "__count"
+
+
+def _aggregates(name: str, i: int, col: ColumnScan, detectors: Sequence[Detector], weighted: bool) -> list[pl.Expr]:
+    """Per-column counts; ``weighted`` sums over (distinct value, count) rows instead of rows.
+
+    Unweighted (a high-cardinality column), the regex forms of all detectors are first run as
+    one alternation: one pass over the column instead of one per pattern. Only rows it matches
+    are re-examined per detector (``_split_regex_hits``); vocabulary and free-text forms are
+    counted here on the rows it does not match, so the two parts add up exactly.
+    """
+    c = pl.col(name)
+
+    def total(flag: pl.Expr) -> pl.Expr:
+        return (flag.cast(pl.UInt32) * pl.col(_COUNT)).sum() if weighted else flag.sum()
+
+    exprs = [total(c.is_not_null() & (c.str.len_bytes() > 0)).alias(f"n{i}")]
+    if col.all_integers:
+        as_int = c.str.strip_chars().cast(pl.Int64, strict=False)
+        exprs.append((as_int.is_null() & c.str.strip_chars().str.len_bytes().gt(0)).sum().alias(f"bad{i}"))
+        exprs.append(as_int.min().alias(f"min{i}"))
+    if weighted:
+        exprs.extend(total(det.expr(name)).alias(f"m{i}_{j}") for j, det in enumerate(detectors))
+        return exprs
+    any_regex = _any_regex(name, detectors)
+    exprs.append(any_regex.sum().alias(f"any{i}"))
+    for j, det in enumerate(detectors):
+        other = det.other_expr(name, fast=True)
+        if other is not None:
+            exprs.append((other & ~any_regex).sum().alias(f"o{i}_{j}"))
+    return exprs
+
+
+def _any_regex(name: str, detectors: Sequence[Detector]) -> pl.Expr:
+    patterns = sorted({scoped(p) for det in detectors for p in det.regexes_for(name)})
+    if not patterns:
+        return pl.lit(False)
+    return pl.col(name).str.contains("|".join(patterns)).fill_null(False)
+
+
+def _split_regex_hits(frame: pl.DataFrame, name: str, i: int, detectors: Sequence[Detector], counts: dict[str, object]) -> None:
+    """Per-detector counts on the few rows the combined pattern matched."""
+    hits = frame.select(name).filter(_any_regex(name, detectors))
+    per_detector = hits.select([det.expr(name).sum().alias(f"m{i}_{j}") for j, det in enumerate(detectors)]).row(0, named=True)
+    for j in range(len(detectors)):
+        counts[f"m{i}_{j}"] = int(per_detector[f"m{i}_{j}"] or 0) + int(counts.get(f"o{i}_{j}") or 0)  # type: ignore[call-overload]
+
+
+def _uses_dictionary(col: ColumnScan, series: pl.Series) -> bool:
+    if col.dictionary is None:
+        head = series.head(20_000)
+        col.dictionary = head.len() >= 1000 and head.n_unique() < DICTIONARY_RATIO * head.len()
+    return col.dictionary
 
 
 def _scan_batch(scan: FileScan, batch: Batch, detectors: Sequence[Detector], salt: bytes) -> None:
@@ -167,16 +266,26 @@ def _scan_batch(scan: FileScan, batch: Batch, detectors: Sequence[Detector], sal
     present = [c for c in scan.column_list() if c.name in frame.columns]
     if not present or frame.height == 0:
         return
-    exprs: list[pl.Expr] = []
+    counts: dict[str, object] = {}
+    # Low-cardinality columns (race, status, country) are measured once per distinct value;
+    # the rest in one parallel select over the batch.
+    direct: list[pl.Expr] = []
     for i, col in enumerate(present):
-        exprs.append(_non_empty(col.name).alias(f"n{i}"))
-        if col.all_integers:
-            as_int = pl.col(col.name).str.strip_chars().cast(pl.Int64, strict=False)
-            exprs.append(((as_int.is_null() & pl.col(col.name).str.strip_chars().str.len_bytes().gt(0)).sum()).alias(f"bad{i}"))
-            exprs.append(as_int.min().alias(f"min{i}"))
-        for j, det in enumerate(detectors):
-            exprs.append(det.expr(col.name).sum().alias(f"m{i}_{j}"))
-    counts = frame.select(exprs).row(0, named=True)
+        if _uses_dictionary(col, frame.get_column(col.name)):
+            distinct = frame.get_column(col.name).value_counts(name=_COUNT)
+            counts.update(distinct.select(_aggregates(col.name, i, col, detectors, weighted=True)).row(0, named=True))
+        else:
+            direct.extend(_aggregates(col.name, i, col, detectors, weighted=False))
+    if direct:
+        counts.update(frame.select(direct).row(0, named=True))
+        for i, col in enumerate(present):
+            if f"any{i}" not in counts:
+                continue
+            if counts[f"any{i}"]:
+                _split_regex_hits(frame, col.name, i, detectors, counts)
+            else:
+                for j in range(len(detectors)):
+                    counts[f"m{i}_{j}"] = counts.get(f"o{i}_{j}") or 0
     for col in present:
         if col.distinct is not None:
             values = frame.get_column(col.name).drop_nulls().str.strip_chars().unique().head(DISTINCT_LIMIT + 1)
@@ -184,15 +293,15 @@ def _scan_batch(scan: FileScan, batch: Batch, detectors: Sequence[Detector], sal
             if len(col.distinct) > DISTINCT_LIMIT:
                 col.distinct = None
     for i, col in enumerate(present):
-        col.non_null += int(counts[f"n{i}"])
+        col.non_null += int(counts[f"n{i}"])  # type: ignore[call-overload]
         if col.all_integers:
             smallest = counts[f"min{i}"]
-            if counts[f"bad{i}"] or (smallest is not None and smallest < 0):
+            if counts[f"bad{i}"] or (isinstance(smallest, int) and smallest < 0):
                 col.all_integers, col.integer_min = False, None
-            elif smallest is not None:
+            elif isinstance(smallest, int):
                 col.integer_min = smallest if col.integer_min is None else min(col.integer_min, smallest)
         for j, det in enumerate(detectors):
-            matched = int(counts[f"m{i}_{j}"])
+            matched = int(counts[f"m{i}_{j}"] or 0)  # type: ignore[call-overload]
             if not matched:
                 continue
             ev = col.evidence.setdefault(det.name, ColumnEvidence(col.name, 0, 0, 0))
