@@ -7,6 +7,7 @@ import datetime as dt
 import enum
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -38,9 +39,12 @@ from .engine import (
 from .errors import SharingAuditError, UsageError
 from .exports.model import FORMATS, ReadOptions
 from .exports.run import ExportJob, ScanOptions, ScanProgress, jobs_from_checks, run_scan
+from .history import record_result
+from .history.command import add_history_parser, run_history
 from .lineage.graph import SqlInput
 from .lineage.parse import SUPPORTED_DIALECTS
 from .live.command import add_audit_parser, run_audit_command
+from .live.url import redact_url
 from .policy.lint import lint_policy
 from .policy.loader import load_policies
 from .report import OutputFormat
@@ -146,6 +150,7 @@ def _parser() -> argparse.ArgumentParser:
     baseline_options(scan)
 
     add_audit_parser(sub)
+    add_history_parser(sub)
 
     explain = sub.add_parser("explain", help="show the lineage of OBJECT[.COLUMN] and the rules that apply", formatter_class=fmt)
     explain.add_argument("target", help="schema.object or schema.object.column")
@@ -175,6 +180,7 @@ def baseline_options(p: argparse.ArgumentParser) -> None:
     """``--baseline`` and ``--write-baseline``, shared by every command that reports findings."""
     p.add_argument("--baseline", type=Path, default=None, metavar="FILE", help="fail only on findings not recorded in FILE; list the fixed ones")
     p.add_argument("--write-baseline", type=Path, default=None, metavar="FILE", help="record the current findings in FILE (then exit as usual)")
+    p.add_argument("--history", default=None, metavar="STORE", help="also store the run in this history file or database URL (see `sharing-audit history`)")
 
 
 def _positive(text: str) -> int:
@@ -344,6 +350,11 @@ def _report(args: argparse.Namespace, result: RunResult) -> int:
     if args.baseline is not None:
         findings, diff = apply_baseline(args.baseline, result.findings)
         result = replace(result, findings=findings, baseline=diff)
+    if getattr(args, "history", None):
+        database = getattr(args, "db", None) or (os.environ.get("SHARING_AUDIT_DB_URL") if args.command == "audit" else None)
+        target = database or f"repository:{Path.cwd().name}"
+        run_id = record_result(args.history, result, target, args.command)
+        print(f"sharing-audit: stored as run {run_id} in {redact_url(str(args.history))}", file=sys.stderr)
     color = args.color is ColorChoice.ALWAYS or (args.color is ColorChoice.AUTO and args.output == "-" and sys.stdout.isatty())
     formatter = args.format.to_formatter(color=color)
     with _output_io(args.output) as out:
@@ -439,6 +450,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         "check": _cmd_check,
         "scan": _cmd_scan,
         "audit": run_audit_command,
+        "history": run_history,
         "explain": _cmd_explain,
         "lineage": _cmd_lineage,
     }
