@@ -38,7 +38,14 @@ from .engine import (
 )
 from .errors import SharingAuditError, UsageError
 from .exports.model import FORMATS, ReadOptions
-from .exports.run import ExportJob, ScanOptions, ScanProgress, jobs_from_checks, run_scan
+from .exports.run import (
+    ExportJob,
+    ScanOptions,
+    ScanProgress,
+    jobs_from_checks,
+    run_scan,
+    validate_jobs,
+)
 from .history import record_result
 from .history.command import add_history_parser, run_history
 from .lineage.graph import SqlInput
@@ -151,6 +158,19 @@ def _parser() -> argparse.ArgumentParser:
 
     add_audit_parser(sub)
     add_history_parser(sub)
+
+    gx = sub.add_parser("gx", help="Great Expectations: export the policy for an export file as an Expectation Suite")
+    gxsub = gx.add_subparsers(dest="gx_command", metavar="SUBCOMMAND")
+    gx_export = gxsub.add_parser(
+        "export",
+        help="write the Expectation Suite (JSON) for FILE sent to --consumer, for your own GX checkpoints",
+        formatter_class=fmt,
+    )
+    gx_export.add_argument("file", type=Path, help="an example of the export (its header is read)")
+    gx_export.add_argument("--consumer", required=True, help="who receives the export (a consumer id)")
+    gx_export.add_argument("--source", help="SYSTEM.TABLE the export comes from, if known")
+    gx_export.add_argument("--policies", type=Path, default=Path("policies"), help="policies directory")
+    gx_export.add_argument("-o", "--output", default="-", help="write the suite here ('-' is stdout)")
 
     explain = sub.add_parser("explain", help="show the lineage of OBJECT[.COLUMN] and the rules that apply", formatter_class=fmt)
     explain.add_argument("target", help="schema.object or schema.object.column")
@@ -282,12 +302,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if args.files:
         if not args.consumer:
             raise UsageError("scan FILES needs --consumer (who receives them)")
-        source = None
-        if args.source:
-            parts = tuple(args.source.lower().split("."))
-            if len(parts) != 2:
-                raise UsageError(f"--source must be SYSTEM.TABLE, not {args.source!r}")
-            source = (parts[0], parts[1])
+        source = _source(args.source)
         read = ReadOptions(
             format=args.file_format,
             delimiter=args.delimiter,
@@ -426,6 +441,33 @@ def _cmd_policy_test(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failed else EXIT_CLEAN
 
 
+def _cmd_gx_export(args: argparse.Namespace) -> int:
+    import json as _json
+
+    from .exports.gx import build_suite
+    from .exports.gx_engine import export_suite
+
+    source = _source(args.source)
+    check = ExportCheck("gx-export", (str(args.file),), (), args.consumer, source, (), ReadOptions(), None, None, Path.cwd())
+    (job,) = jobs_from_checks([check], Path.cwd())
+    options = ScanOptions(args.policies, (job,))
+    policy, _ = load_policy_checked(args.policies)
+    validate_jobs(policy, [job])
+    suite = build_suite(export_suite(job, policy, options))
+    with _output_io(args.output) as out:
+        out.write(_json.dumps(suite.to_json_dict(), indent=2, default=str) + "\n")
+    return EXIT_CLEAN
+
+
+def _source(text: str | None) -> tuple[str, str] | None:
+    if not text:
+        return None
+    parts = tuple(text.lower().split("."))
+    if len(parts) != 2:
+        raise UsageError(f"--source must be SYSTEM.TABLE, not {text!r}")
+    return (parts[0], parts[1])
+
+
 def _cmd_policy_docs(args: argparse.Namespace) -> int:
     from .report.policy_docs import policy_markdown
 
@@ -463,6 +505,8 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
             code = _cmd_policy_test(args)
         elif args.command == "policy" and args.policy_command == "docs":
             code = _cmd_policy_docs(args)
+        elif args.command == "gx" and args.gx_command == "export":
+            code = _cmd_gx_export(args)
         else:
             parser.print_help(sys.stderr)
             code = EXIT_ERROR
