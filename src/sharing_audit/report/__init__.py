@@ -13,6 +13,10 @@ class OutputFormat(enum.StrEnum):
     TEXT = "text"
     JSON = "json"
     SARIF = "sarif"
+    JUNIT = "junit"
+    GITLAB = "gitlab"
+    MARKDOWN = "markdown"
+    HTML = "html"
 
     def to_formatter(self, *, color: bool = False) -> Formatter:
         """The formatter for this choice."""
@@ -26,6 +30,22 @@ class OutputFormat(enum.StrEnum):
             return JsonFormatter()
         if self is OutputFormat.SARIF:
             return SarifFormatter()
+        if self is OutputFormat.JUNIT:
+            from .junit import JUnitFormatter
+
+            return JUnitFormatter()
+        if self is OutputFormat.GITLAB:
+            from .gitlab import GitLabFormatter
+
+            return GitLabFormatter()
+        if self is OutputFormat.MARKDOWN:
+            from .markdown import MarkdownFormatter
+
+            return MarkdownFormatter()
+        if self is OutputFormat.HTML:
+            from .html import HtmlFormatter
+
+            return HtmlFormatter()
         raise AssertionError(self)  # pragma: no cover
 
 
