@@ -8,23 +8,19 @@ engine for files larger than memory.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import polars as pl
 
 from ..catalog import Catalog
-from ..engine import RunResult, load_policy_checked, user_name
+from ..engine import RunResult
 from ..errors import ScanError
-from ..lineage.graph import LineageGraph
-from ..lineage.resolve import NameResolver
 from ..policy.model import Policy
-from ..waivers import apply_waivers
 from .evaluate import ExportTarget, evaluate_export, filter_columns
 from .gx import ExportExpectations, expectations_for, run_gx_pandas
 from .model import ReadOptions
 from .readers import open_export
-from .run import ExportJob, ScanOptions, _add, _detectors, validate_jobs
+from .run import ExportJob, ScanOptions, _add, _detectors, finish_scan, start_scan
 from .scan import FileScan, _register_columns, _scan_batch, file_sha256
 
 
@@ -83,32 +79,10 @@ def scan_job_gx(job: ExportJob, policy: Policy, options: ScanOptions) -> FileSca
 
 def run_scan_gx(options: ScanOptions) -> RunResult:
     """``scan --engine gx``: the same result shape as the native scan."""
-    started = dt.datetime.now(dt.UTC)
-    policy, issues = load_policy_checked(options.policies)
-    validate_jobs(policy, options.jobs)
-    catalog = Catalog(policy)
-    detectors = _detectors(options.detectors)
-    in_effect = [r for r in policy.rules if r.in_effect(options.as_of)]
-    result = RunResult(
-        policy=policy,
-        graph=LineageGraph({}, [], [], NameResolver(catalog, [], "public"), {}),
-        findings=[],
-        deliveries={},
-        errors=[],
-        lint=issues,
-        rules_in_effect=in_effect,
-        as_of=options.as_of,
-        started=started,
-        finished=started,
-        run_by=user_name(),
-    )
+    result, catalog, detectors = start_scan(options)
     for job in options.jobs:
-        _add(result, scan_job_gx(job, policy, options), job, policy, catalog, in_effect, detectors)
-    analysed = {f.path for f in result.extra_files}
-    result.findings, notices = apply_waivers(policy, result.findings, options.as_of, analysed)
-    result.notices.extend(notices)
-    result.finished = dt.datetime.now(dt.UTC)
-    return result
+        _add(result, scan_job_gx(job, result.policy, options), job, result.policy, catalog, result.rules_in_effect, detectors)
+    return finish_scan(result, options)
 
 
 def export_suite(job: ExportJob, policy: Policy, options: ScanOptions) -> ExportExpectations:

@@ -105,26 +105,9 @@ ScanProgress = Callable[[str, int, int, int], None]
 
 def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> RunResult:
     """Scan every job's file and evaluate the rules in effect for its consumer."""
-    started = dt.datetime.now(dt.UTC)
-    policy, issues = load_policy_checked(options.policies)
-    validate_jobs(policy, options.jobs)
-    catalog = Catalog(policy)
-    detectors = _detectors(options.detectors)
-    in_effect = [r for r in policy.rules if r.in_effect(options.as_of)]
+    result, catalog, detectors = start_scan(options)
+    policy, in_effect = result.policy, result.rules_in_effect
     salt = run_salt()
-    result = RunResult(
-        policy=policy,
-        graph=LineageGraph({}, [], [], NameResolver(catalog, [], "public"), {}),
-        findings=[],
-        deliveries={},
-        errors=[],
-        lint=issues,
-        rules_in_effect=in_effect,
-        as_of=options.as_of,
-        started=started,
-        finished=started,
-        run_by=user_name(),
-    )
     for job in options.jobs:
         on_progress: Progress | None = None
         if progress is not None:
@@ -145,8 +128,35 @@ def run_scan(options: ScanOptions, progress: ScanProgress | None = None) -> RunR
             distinct_columns=filter_columns(policy, job.target),
         )
         _add(result, scan, job, policy, catalog, in_effect, detectors)
+    return finish_scan(result, options)
+
+
+def start_scan(options: ScanOptions) -> tuple[RunResult, Catalog, list[Detector]]:
+    """An empty result for a scan, after loading and checking the policies and the jobs."""
+    started = dt.datetime.now(dt.UTC)
+    policy, issues = load_policy_checked(options.policies)
+    validate_jobs(policy, options.jobs)
+    catalog = Catalog(policy)
+    result = RunResult(
+        policy=policy,
+        graph=LineageGraph({}, [], [], NameResolver(catalog, [], "public"), {}),
+        findings=[],
+        deliveries={},
+        errors=[],
+        lint=issues,
+        rules_in_effect=[r for r in policy.rules if r.in_effect(options.as_of)],
+        as_of=options.as_of,
+        started=started,
+        finished=started,
+        run_by=user_name(),
+    )
+    return result, catalog, _detectors(options.detectors)
+
+
+def finish_scan(result: RunResult, options: ScanOptions) -> RunResult:
+    """Apply waivers (judging unused ones only against the files scanned) and stamp the end."""
     analysed = {f.path for f in result.extra_files}
-    result.findings, waiver_notices = apply_waivers(policy, result.findings, options.as_of, analysed)
+    result.findings, waiver_notices = apply_waivers(result.policy, result.findings, options.as_of, analysed)
     result.notices.extend(waiver_notices)
     result.finished = dt.datetime.now(dt.UTC)
     return result
