@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import queue
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,49 +149,6 @@ def scan_file(
     finally:
         reader.close()
     return scan
-
-
-_DONE = object()
-
-
-def prefetch(batches: Iterator[Batch]) -> Iterator[Batch]:
-    """Read and parse the next batch in a thread while this one is scanned.
-
-    Parsing (pyarrow) and scanning (polars) both release the GIL, so the two overlap; one
-    batch ahead keeps memory bounded. Errors from the reader are re-raised here, in order.
-    """
-    slots: queue.Queue[object] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for batch in batches:
-                while not stop.is_set():
-                    try:
-                        slots.put(batch, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            slots.put(_DONE)
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
-            slots.put(exc)
-
-    worker = threading.Thread(target=produce, name="sharing-audit-reader", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item = slots.get()
-            if item is _DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            assert isinstance(item, Batch)
-            yield item
-    finally:
-        stop.set()
-        worker.join(timeout=5)
 
 
 def _register_columns(scan: FileScan, names: Sequence[str], distinct_columns: frozenset[str]) -> None:
