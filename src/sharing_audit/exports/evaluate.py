@@ -7,7 +7,7 @@ kinds that judge SQL views judge files: one policy, every evidence path.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..catalog import Catalog, ColumnKey
@@ -290,7 +290,44 @@ def _findings(
             for finding in rule_kind(rule.kind).evaluate(rule, obj, delivery, ctx):
                 finding = _describe(finding, obj, evidence_of, policy, catalog, scan)
                 out.setdefault(finding.fingerprint, finding)
-    return sorted(out.values(), key=lambda f: (f.consumer, f.rule_id, f.location.column))
+    return sorted(_one_per_column(out.values()), key=lambda f: (f.consumer, f.rule_id, f.location.column))
+
+
+def _one_per_column(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per (rule, consumer, column): a column's name and values are one finding.
+
+    The strongest piece of evidence leads (name and values, then name, then values); the other
+    sources are kept on the finding and named in its message.
+    """
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.rule_id, f.consumer, f.output_column or f"<{f.clause}>"), []).append(f)
+    out = []
+    for group in groups.values():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        group.sort(key=_strength)
+        lead = group[0]
+        evidence = lead.evidence
+        for other in group[1:]:
+            if evidence is not None and other.evidence is not None:
+                if evidence.header_match and not evidence.detector and other.evidence.detector:
+                    evidence = _merge(evidence, other.evidence)
+                elif other.evidence.header_match and not evidence.header_match:
+                    evidence = replace(evidence, header_match=other.evidence.header_match)
+        sources = tuple(dict.fromkeys(src for f in group for src in f.sources))
+        also = "; ".join(f.message.split(": ", 1)[-1] for f in group[1:])
+        out.append(replace(lead, sources=sources, evidence=evidence, message=f"{lead.message} Also: {also}", fingerprint=""))
+    return out
+
+
+def _strength(f: Finding) -> tuple[int, int, float]:
+    """Sort key: name-and-values first, then name, then values; more matches, then surer, first."""
+    ev = f.evidence
+    if ev is None:
+        return (3, 0, 0.0)
+    return ({"both": 0, "header": 1, "values": 2}[ev.kind], -ev.matches, -(ev.confidence or 0.0))
 
 
 def _describe(
