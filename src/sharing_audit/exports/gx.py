@@ -113,7 +113,7 @@ def _in_quantifier_or_group(pattern: str, i: int) -> bool:
 
 def sql_pattern(detector: Detector, column: str) -> str | None:
     """``gx_pattern`` in a syntax PostgreSQL accepts: no scoped inline flags."""
-    pattern = gx_pattern(detector, column)
+    pattern = gx_pattern(detector, column, possessive=False)
     if pattern is None:
         return None
     parts = []
@@ -153,8 +153,12 @@ def _top_level_alternatives(pattern: str) -> list[str]:
     return parts
 
 
-def gx_pattern(detector: Detector, column: str) -> str | None:
-    """One pattern (Python ``re`` / PostgreSQL syntax) that matches exactly what the detector counts.
+def gx_pattern(detector: Detector, column: str, *, possessive: bool = True) -> str | None:
+    """One pattern (Python ``re`` syntax) that matches exactly what the detector counts.
+
+    The free-text form is anchored and, for Python's backtracking engine, written with
+    possessive quantifiers so it runs in linear time (``possessive=False`` for engines that
+    lack them, such as PostgreSQL, whose regex engine does not backtrack that way).
 
     Example:
         >>> from sharing_audit.exports.detectors import DETECTORS
@@ -167,9 +171,12 @@ def gx_pattern(detector: Detector, column: str) -> str | None:
         alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
         parts.append(rf"^\s*(?i:{alternatives})\s*$")
     if detector.min_chars is not None:
+        plus = "++" if possessive else "+"
+        star = "*+" if possessive else "*"
         words_rule = ""
         if detector.min_words is not None:
-            words_rule = rf"[\s\S]*?(?:[^ \t\r\n]+[ \t\r\n]+){{{detector.min_words - 1}}}[^ \t\r\n]"
+            space, word = "[ \\t\\r\\n]", "[^ \\t\\r\\n]"
+            words_rule = f"{space}{star}(?:{word}{plus}{space}{plus}){{{detector.min_words - 1}}}{word}"
         parts.append(rf"^(?=[\s\S]{{{detector.min_chars}}}){words_rule}")
     return "|".join(parts) if parts else None
 
