@@ -182,9 +182,12 @@ class CsvReader(_TextReader):
         if self._pending.startswith(b"\xef\xbb\xbf"):
             self._pending = self._pending[3:]
         text = self._utf8(self._cut(self._pending, final=self._eof) or self._pending).decode("utf-8", errors="replace")
-        self.delimiter = self.options.delimiter or sniff_delimiter(text)
-        first = next(csv.reader(io.StringIO(text), delimiter=self.delimiter), [])
-        header = self.options.header if self.options.header is not None else looks_like_header(text, self.delimiter)
+        try:
+            self.delimiter = self.options.delimiter or sniff_delimiter(text)
+            first = next(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter), [])
+            header = self.options.header if self.options.header is not None else looks_like_header(text, self.delimiter)
+        except csv.Error:
+            raise ScanError("the first rows cannot be read as delimited text (stray quotes or line ends)", code="analysis.malformed") from None
         self.has_header = header and self.options.column_names is None
         if self.options.column_names is not None:
             names = list(self.options.column_names)
@@ -193,6 +196,8 @@ class CsvReader(_TextReader):
         else:
             names = [f"#{i}" for i in range(1, len(first) + 1)]
         self._check_width(len(names))
+        if not names or len(set(names)) != len(names):
+            raise ScanError("the first row gives no usable column names", code="analysis.malformed")
         self.columns = names
         self._skip_header = header
 
@@ -262,7 +267,10 @@ class CsvReader(_TextReader):
         except (pa.ArrowInvalid, pa.ArrowException):
             # pyarrow's message quotes the row; find the row ourselves and say only where.
             raise ScanError(self._ragged(data, first_row), code="analysis.malformed") from None
-        frame = pl.from_arrow(table)
+        try:
+            frame = pl.from_arrow(table)
+        except pl.exceptions.PolarsError:
+            raise ScanError(f"data near row {first_row:,} cannot be read as a table (duplicate or empty column names?)", code="analysis.malformed") from None
         assert isinstance(frame, pl.DataFrame)
         return frame
 
@@ -382,8 +390,8 @@ def _records_prefix(sample: bytes) -> str:
                 return f"{depth_key}.item"
             elif depth_key is not None and prefix == depth_key:
                 depth_key = None
-    except ijson.JSONError:
-        pass
+    except (ijson.JSONError, UnicodeDecodeError):
+        pass  # the full parse reports it, with the right code
     return ""
 
 
