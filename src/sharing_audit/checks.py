@@ -113,22 +113,9 @@ class SqlCheck:
         Raises:
             CheckError: a pattern matches no file (never a silent pass).
         """
-        found: dict[Path, SqlInput] = {}
-        excluded: set[Path] = set()
-        for pattern in self.exclude:
-            excluded.update(Path(p).resolve() for p in glob.glob(str(self.base / pattern), recursive=True))
-        for pattern in self.paths:
-            matched = _expand(self.base / pattern)
-            if not matched:
-                raise CheckError(f"check {self.id}: {pattern!r} matches no SQL file", path=str(self.base / pattern))
-            for path in matched:
-                resolved = path.resolve()
-                if self.confined:
-                    confine(self.id, path, root)
-                if resolved in excluded or resolved in found:
-                    continue
-                found[resolved] = SqlInput(path, _display(path, root), self.dialect_for(path))
-        return sorted(found.values(), key=lambda i: i.display)
+        paths = _matched_files(self.id, self.paths, self.exclude, self.base, root, self.confined, (".sql",), "SQL file")
+        inputs = [SqlInput(path, _display(path, root), self.dialect_for(path)) for path in paths]
+        return sorted(inputs, key=lambda i: i.display)
 
     def dialect_for(self, path: Path) -> str:
         """The dialect for one file: the last matching override, else the check's default."""
@@ -163,21 +150,41 @@ class ExportCheck:
         Raises:
             CheckError: a pattern matches no file (never a silent pass).
         """
-        excluded: set[Path] = set()
-        for pattern in self.exclude:
-            excluded.update(Path(p).resolve() for p in glob.glob(str(self.base / pattern), recursive=True))
-        found: dict[Path, tuple[Path, str]] = {}
-        for pattern in self.paths:
-            matched = _expand(self.base / pattern, suffixes=None)
-            if not matched:
-                raise CheckError(f"check {self.id}: {pattern!r} matches no file", path=str(self.base / pattern))
-            for path in matched:
-                resolved = path.resolve()
-                if self.confined:
-                    confine(self.id, path, root)
-                if resolved not in excluded:
-                    found.setdefault(resolved, (path, _display(path, root)))
-        return sorted(found.values(), key=lambda item: item[1])
+        paths = _matched_files(self.id, self.paths, self.exclude, self.base, root, self.confined, None, "file")
+        return sorted(((path, _display(path, root)) for path in paths), key=lambda item: item[1])
+
+
+def _matched_files(
+    check_id: str,
+    patterns: tuple[str, ...],
+    exclude: tuple[str, ...],
+    base: Path,
+    root: Path,
+    confined: bool,
+    suffixes: tuple[str, ...] | None,
+    what: str,
+) -> list[Path]:
+    """The files a check's patterns match, minus its exclusions, each once (first spelling).
+
+    Raises:
+        CheckError: a pattern matches no file (never a silent pass), or, for a confined
+            check, a file resolves outside ``root``.
+    """
+    excluded: set[Path] = set()
+    for pattern in exclude:
+        excluded.update(Path(p).resolve() for p in glob.glob(str(base / pattern), recursive=True))
+    found: dict[Path, Path] = {}
+    for pattern in patterns:
+        matched = _expand(base / pattern, suffixes)
+        if not matched:
+            raise CheckError(f"check {check_id}: {pattern!r} matches no {what}", path=str(base / pattern))
+        for path in matched:
+            if confined:
+                confine(check_id, path, root)
+            resolved = path.resolve()
+            if resolved not in excluded:
+                found.setdefault(resolved, path)
+    return list(found.values())
 
 
 def confine(check_id: str, path: Path, root: Path) -> None:
