@@ -235,13 +235,15 @@ def _output_io(name: str) -> Iterator[IO[str]]:
         fh.close()
 
 
-def _inputs(args: argparse.Namespace, allow_none: bool = False) -> tuple[list[SqlInput], str]:
+def _inputs(
+    args: argparse.Namespace, allow_none: bool = False, loaded: list[SqlCheck | ExportCheck] | None = None
+) -> tuple[list[SqlInput], str]:
     root = Path.cwd()
     if args.paths:
         inputs = sql_inputs_from_paths(list(args.paths), args.dialect, root)
         schema = args.default_schema or "public"
     else:
-        all_checks = load_all_checks(args.checks)
+        all_checks = loaded if loaded is not None else load_all_checks(args.checks)
         checks = [c for c in all_checks if isinstance(c, SqlCheck)]
         if not checks and allow_none:
             return [], args.default_schema or "public"
@@ -275,11 +277,12 @@ def _progress() -> Callable[[str], None] | None:
 def _cmd_check(args: argparse.Namespace) -> int:
     export_jobs: list[ExportJob] = []
     changes = changed_since(args.changed_since, args.policies) if args.changed_since else None
-    if not args.paths:
-        export_jobs = jobs_from_checks([c for c in load_all_checks(args.checks) if isinstance(c, ExportCheck)], Path.cwd())
+    loaded = None if args.paths else load_all_checks(args.checks)
+    if loaded is not None:
+        export_jobs = jobs_from_checks([c for c in loaded if isinstance(c, ExportCheck)], Path.cwd())
         if changes is not None and not changes.policies_changed:
             export_jobs = [j for j in export_jobs if j.display in changes.files]
-    inputs, schema = _inputs(args, allow_none=bool(export_jobs) or changes is not None)
+    inputs, schema = _inputs(args, allow_none=bool(export_jobs) or changes is not None, loaded=loaded)
     progress = _progress()
     result = run_check(CheckOptions(args.policies, tuple(inputs), schema, args.as_of), progress)
     if progress:

@@ -53,19 +53,16 @@ def _pair(text: str) -> tuple[str, str]:
     return left.strip().lower(), right.strip().lower()
 
 
-def _rows(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"not a positive number of rows: {text!r}")
-    return value
-
-
 def add_audit_parser(subparsers: Any) -> None:
     """Add ``audit`` to the CLI's subparsers (``sub = parser.add_subparsers(...)``)."""
-    from ..cli import EXIT_CODES_HELP, ColorChoice, _date, _HelpFormatter, baseline_options
+    from ..cli import (
+        EXIT_CODES_HELP,
+        ColorChoice,
+        _date,
+        _HelpFormatter,
+        _positive,
+        baseline_options,
+    )
 
     p = subparsers.add_parser(
         "audit",
@@ -139,7 +136,7 @@ def add_audit_parser(subparsers: Any) -> None:
     p.add_argument(
         "--sample",
         nargs="?",
-        type=_rows,
+        type=_positive,
         const=1000,
         default=None,
         metavar="ROWS",
