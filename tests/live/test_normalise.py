@@ -197,3 +197,19 @@ def test_schemes_and_drivers() -> None:
     )
     assert parse_database_url("mariadb+pymysql://u@h/d").driver_url == "mysql+pymysql://u@h/d"
     assert parse_database_url("duckdb:////data/x.duckdb").dialect == "duckdb"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        # A "?" in the password used to end the search for the user info: it was shown whole.
+        ("postgresql://u:pa?ss@h/db", "postgresql://u:***@h/db"),
+        ("postgresql://u:p@ss?x@h/db?sslmode=require", "postgresql://u:***@h/db?sslmode=require"),
+        ("postgresql://u:p/w@[::1]:5432/db", "postgresql://u:***@[::1]:5432/db"),
+    ],
+)
+def test_redact_url_with_unencoded_question_marks_and_slashes(url: str, shown: str) -> None:
+    assert redact_url(url) == shown
+    (password,) = secrets_of(url)
+    assert password not in redact_url(url)
+    assert scrub(f"login failed for {password}", url) == "login failed for ***"

@@ -30,23 +30,42 @@ DRIVERS = {"postgresql": "postgresql+psycopg", "mysql": "mysql+pymysql", "sqlite
 _SECRET_KEYS = re.compile(r"(?i)pass|secret|token|key|cred")
 
 
+_HOST = re.compile(r"(?:\[[0-9A-Fa-f:.]*\]|[A-Za-z0-9._-]*)(?::[0-9]*)?(?=[/?]|$)")
+
+
+def _split_userinfo(rest: str) -> tuple[str, str]:
+    """``(user info, the rest)`` of what follows ``scheme://``.
+
+    The user info ends at an ``@`` followed by a host (and port) and then ``/``, ``?`` or the
+    end. A password may hold ``@``, ``?`` or ``/`` unencoded, so the LAST such ``@`` is taken:
+    an ``@`` inside a query value then costs the host name, never a password.
+    """
+    at = len(rest)
+    while (at := rest.rfind("@", 0, at)) >= 0:
+        if _HOST.match(rest, at + 1):
+            return rest[:at], rest[at + 1 :]
+    return "", rest
+
+
 def redact_url(url: str) -> str:
     """The URL with its password and any secret-looking query value replaced by ``***``.
 
     Example:
         >>> redact_url("postgresql://audit:s3cret@db.example:5432/prod?sslpassword=x&sslmode=require")
         'postgresql://audit:***@db.example:5432/prod?sslpassword=***&sslmode=require'
+        >>> redact_url("postgresql://u:pa?ss@h/db"), redact_url("postgresql://u:p@ss?x@h/db?sslmode=require")
+        ('postgresql://u:***@h/db', 'postgresql://u:***@h/db?sslmode=require')
         >>> redact_url("duckdb:///data/city.duckdb")
         'duckdb:///data/city.duckdb'
     """
     text = url.strip()
     scheme, sep, rest = text.partition("://")
     if sep:
-        # The last "@" before the query ends the user info, even if the password holds "@" or "/".
-        end = rest.find("?") if "?" in rest else len(rest)
-        at = rest.rfind("@", 0, end)
-        if at >= 0 and ":" in rest[:at]:
-            rest = f"{rest[:at].split(':', 1)[0]}:***{rest[at:]}"
+        userinfo, hostpart = _split_userinfo(rest)
+        if ":" in userinfo:
+            rest = f"{userinfo.split(':', 1)[0]}:***@{hostpart}"
+        elif userinfo:
+            rest = f"{userinfo}@{hostpart}"
         text = f"{scheme}://{rest}"
     base, sep, query = text.partition("?")
     if not sep:
@@ -62,17 +81,19 @@ def secrets_of(url: str) -> tuple[str, ...]:
     """The password and secret query values in ``url`` (raw and decoded), to scrub from messages.
 
     Example:
-        >>> secrets_of("mysql://root:p%40ss@h/db")
-        ('p%40ss', 'p@ss')
+        >>> secrets_of("mysql://root:p%40ss@h/db"), secrets_of("mysql://root:pa?ss@h/db")
+        (('p%40ss', 'p@ss'), ('pa?ss',))
+        >>> secrets_of("mysql://u:s3cret@h/db?x=a@b")  # an @ in a query value costs the host
+        ('s3cret@h/db?x=a',)
     """
     found: list[str] = []
     _, sep, rest = url.strip().partition("://")
-    end = rest.find("?") if "?" in rest else len(rest)
-    at = rest.rfind("@", 0, end) if sep else -1
-    if at >= 0 and ":" in rest[:at]:
-        password = rest[:at].split(":", 1)[1]
+    userinfo, hostpart = _split_userinfo(rest) if sep else ("", rest)
+    if ":" in userinfo:
+        password = userinfo.split(":", 1)[1]
         found += [password, unquote(password)]
-    for item in rest[end + 1 :].split("&") if end < len(rest) else ():
+    _, _, query = hostpart.partition("?")
+    for item in query.split("&") if query else ():
         key, eq, value = item.partition("=")
         if eq and value and _SECRET_KEYS.search(key):
             found += [value, unquote(value)]
