@@ -124,12 +124,8 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check SQL against the policies", formatter_class=fmt, epilog=EXIT_CODES_HELP)
     common(check)
-    check.add_argument("--format", type=OutputFormat, choices=list(OutputFormat), default=OutputFormat.TEXT, help="report format")
-    check.add_argument("-o", "--output", default="-", help="write the report here ('-' is stdout)")
-    check.add_argument("--as-of", type=_date, default=dt.date.today(), help="evaluate rules in effect on this date (YYYY-MM-DD)")
-    check.add_argument("--color", type=ColorChoice, choices=list(ColorChoice), default=ColorChoice.AUTO, help="colour in the text report")
     check.add_argument("--changed-since", metavar="REF", default=None, help="report only what files changed since git REF can affect (the whole tree is still analysed); a policy change means a full run")
-    baseline_options(check)
+    report_options(check)
 
     scan = sub.add_parser(
         "scan",
@@ -149,12 +145,8 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--sample", type=_positive, default=None, help="scan only the first N rows of each file (the report says so)")
     scan.add_argument("--detectors", default=None, help="comma-separated detector names to run (default: all)")
     scan.add_argument("--engine", choices=("native", "gx"), default="native", help="native streaming scanner, or Great Expectations on pandas")
-    scan.add_argument("--format", type=OutputFormat, choices=list(OutputFormat), default=OutputFormat.TEXT, help="report format")
-    scan.add_argument("-o", "--output", default="-", help="write the report here ('-' is stdout)")
-    scan.add_argument("--as-of", type=_date, default=dt.date.today(), help="evaluate rules in effect on this date (YYYY-MM-DD)")
-    scan.add_argument("--color", type=ColorChoice, choices=list(ColorChoice), default=ColorChoice.AUTO, help="colour in the text report")
     scan.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    baseline_options(scan)
+    report_options(scan)
 
     add_audit_parser(sub)
     add_history_parser(sub)
@@ -196,8 +188,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def report_options(p: argparse.ArgumentParser) -> None:
+    """Report format, output, date, colour, baseline and history: every command that reports findings."""
+    p.add_argument("--format", type=OutputFormat, choices=list(OutputFormat), default=OutputFormat.TEXT, help="report format")
+    p.add_argument("-o", "--output", default="-", help="write the report here ('-' is stdout)")
+    p.add_argument("--as-of", type=_date, default=dt.date.today(), help="evaluate rules in effect on this date (YYYY-MM-DD)")
+    p.add_argument("--color", type=ColorChoice, choices=list(ColorChoice), default=ColorChoice.AUTO, help="colour in the text report")
+    baseline_options(p)
+
+
 def baseline_options(p: argparse.ArgumentParser) -> None:
-    """``--baseline`` and ``--write-baseline``, shared by every command that reports findings."""
+    """``--baseline``, ``--write-baseline`` and ``--history``."""
     p.add_argument("--baseline", type=Path, default=None, metavar="FILE", help="fail only on findings not recorded in FILE; list the fixed ones")
     p.add_argument("--write-baseline", type=Path, default=None, metavar="FILE", help="record the current findings in FILE (then exit as usual)")
     p.add_argument("--history", default=None, metavar="STORE", help="also store the run in this history file or database URL (see `sharing-audit history`)")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,7 +11,6 @@ from ..checks import load_checks, sql_inputs_from_paths
 from ..errors import UsageError
 from ..lineage.graph import SqlInput
 from ..lineage.parse import SUPPORTED_DIALECTS
-from ..report import OutputFormat
 from .url import URL_ENV, parse_database_url
 
 if TYPE_CHECKING:
@@ -55,14 +53,7 @@ def _pair(text: str) -> tuple[str, str]:
 
 def add_audit_parser(subparsers: Any) -> None:
     """Add ``audit`` to the CLI's subparsers (``sub = parser.add_subparsers(...)``)."""
-    from ..cli import (
-        EXIT_CODES_HELP,
-        ColorChoice,
-        _date,
-        _HelpFormatter,
-        _positive,
-        baseline_options,
-    )
+    from ..cli import EXIT_CODES_HELP, _HelpFormatter, _positive, report_options
 
     p = subparsers.add_parser(
         "audit",
@@ -148,28 +139,7 @@ def add_audit_parser(subparsers: Any) -> None:
         default="block",
         help="whether drift from the repository fails the run (block) or is only reported (warn)",
     )
-    p.add_argument(
-        "--format",
-        type=OutputFormat,
-        choices=list(OutputFormat),
-        default=OutputFormat.TEXT,
-        help="report format",
-    )
-    p.add_argument("-o", "--output", default="-", help="write the report here ('-' is stdout)")
-    p.add_argument(
-        "--as-of",
-        type=_date,
-        default=dt.date.today(),
-        help="evaluate rules in effect on this date (YYYY-MM-DD)",
-    )
-    p.add_argument(
-        "--color",
-        type=ColorChoice,
-        choices=list(ColorChoice),
-        default=ColorChoice.AUTO,
-        help="colour in the text report",
-    )
-    baseline_options(p)
+    report_options(p)
 
 
 def audit_options(args: argparse.Namespace) -> AuditOptions:
