@@ -16,7 +16,7 @@ from ..catalog import Catalog
 from ..engine import RunResult
 from ..errors import ScanError
 from ..policy.model import Policy
-from .evaluate import ExportTarget, evaluate_export, filter_columns
+from .evaluate import evaluate_export, filter_columns
 from .gx import ExportExpectations, expectations_for, run_gx_pandas
 from .model import ReadOptions
 from .readers import open_export
@@ -113,4 +113,4 @@ def export_suite(job: ExportJob, policy: Policy, options: ScanOptions) -> Export
     return expectations_for(f"sharing-audit {job.display} for {job.target.consumer}", columns, detectors, None, forbidden)
 
 
-__all__ = ["ExportTarget", "export_suite", "run_scan_gx", "scan_job_gx"]
+__all__ = ["export_suite", "run_scan_gx", "scan_job_gx"]

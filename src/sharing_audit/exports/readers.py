@@ -23,7 +23,7 @@ import pyarrow.csv as pacsv
 
 from ..errors import ScanError
 from .containers import PARQUET_MAGIC, LimitedStream, open_stream
-from .model import Batch, ReadOptions, ScanLimits
+from .model import Batch, ExportReader, ReadOptions, ScanLimits
 
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = ",\t|;"
@@ -32,7 +32,7 @@ PARSE_BLOCK = 1 << 20
 """pyarrow parses a piece in blocks of this size, in parallel; small blocks keep memory low."""
 
 
-def open_export(path: Path, options: ReadOptions | None = None, limits: ScanLimits | None = None) -> ExportReaderBase:
+def open_export(path: Path, options: ReadOptions | None = None, limits: ScanLimits | None = None) -> ExportReader:
     """Open one export for streaming, sniffing what the options leave open.
 
     Raises:
