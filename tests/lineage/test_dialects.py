@@ -401,14 +401,25 @@ def test_unqualified_table_without_search_path_fails_closed(tmp_path: Path) -> N
     assert result.exit_code == 2
 
 
-def test_view_name_case_differs_between_files(tmp_path: Path) -> None:
+def test_view_name_case_differs_between_files_in_a_case_insensitive_dialect(tmp_path: Path) -> None:
     files = {
-        "a.sql": 'CREATE VIEW "Staging"."V_Names" AS SELECT p.full_name AS nm FROM pars.persons p;',
+        "a.sql": 'CREATE VIEW [Staging].[V_Names] AS SELECT p.full_name AS nm FROM pars.persons p;',
         "b.sql": "CREATE VIEW federal_exports.v_out AS SELECT s.NM FROM STAGING.V_NAMES s;",
     }
-    result = run_sql(tmp_path, files)
+    result = run_sql(tmp_path, files, dialect="tsql")
     assert result.errors == []
     assert ("phl-pars-no-ice", "ice", "federal_exports.v_out.nm", "pars.persons.full_name") in finding_keys(result)
     origins = result.graph.objects["federal_exports.v_out"].column("nm")
     assert origins is not None
     assert {o.path for o in origins} == {("staging.v_names.nm",)}
+
+
+def test_quoted_view_name_is_another_object_where_quotes_keep_case(tmp_path: Path) -> None:
+    # PostgreSQL folds STAGING.V_NAMES to staging.v_names, which is not "Staging"."V_Names".
+    files = {
+        "a.sql": 'CREATE VIEW "Staging"."V_Names" AS SELECT p.full_name AS nm FROM pars.persons p;',
+        "b.sql": "CREATE VIEW federal_exports.v_out AS SELECT s.NM FROM STAGING.V_NAMES s;",
+    }
+    result = run_sql(tmp_path, files)
+    assert [(e.code, e.path) for e in result.errors] == [("analysis.case_conflict", "b.sql")]
+    assert result.exit_code == 2

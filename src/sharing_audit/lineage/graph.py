@@ -6,7 +6,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlglot import exp
@@ -22,6 +22,9 @@ from .model import ObjectLineage, Origin, Position, RowSource
 from .parse import ObjectDef, ParsedFile, node_position, parse_file
 from .prepare import prepare, table_sources
 from .resolve import NameResolver, resolve_tables
+
+#: Statement kinds that define an object's rows (the others fill or declare it).
+_DEFINING = ("view", "materialized view", "table", "query")
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +140,11 @@ def build_graph(
         for od in pf.objects:
             names.setdefault(bootstrap.object_name(od.name, od.search_path), []).append((od, pf))
     resolver = NameResolver(catalog, frozenset(names), default_schema)
+    spellings = {
+        name: defining[-1][0].spelling
+        for name, defs in names.items()
+        if (defining := [d for d in defs if d[0].kind in _DEFINING and d[0].spelling])
+    }
 
     nodes: dict[str, _Node] = {}
     object_files: dict[str, str] = {}
@@ -144,7 +152,20 @@ def build_graph(
         node = _Node(name)
         nodes[name] = node
         object_files[name] = defs[-1][1].path
-        defining = [d for d in defs if d[0].kind in ("view", "materialized view", "table", "query")]
+        defining = [d for d in defs if d[0].kind in _DEFINING]
+        if len({od.spelling[-1:] for od, _ in defining if od.spelling}) > 1:
+            for od, pf in defining:
+                status_of[pf.path].errors.append(
+                    AnalysisError(
+                        "analysis.case_conflict",
+                        f"{name} is defined under names that differ only in the case of quoted letters "
+                        f"({', '.join(sorted({'.'.join(d.spelling) for d, _ in defining}))}); the database keeps them apart",
+                        pf.path,
+                        od.position.line,
+                        object=name,
+                    )
+                )
+            continue
         if len({pf.path for _, pf in defining}) > 1:
             for od, pf in defining:
                 status_of[pf.path].errors.append(
@@ -160,7 +181,7 @@ def build_graph(
         if defining:
             # CREATE OR REPLACE later in the same file wins over earlier definitions.
             last = defining[-1]
-            defs = [d for d in defs if d[0].kind not in ("view", "materialized view", "table", "query") or d is last]
+            defs = [d for d in defs if d[0].kind not in _DEFINING or d is last]
         for od, pf in defs:
             node.defs.append((od, pf))
             if od.query is None:
@@ -169,7 +190,7 @@ def build_graph(
             # NOTE: each parsed query is analysed exactly once, so it is rewritten in place.
             query = od.query
             try:
-                deps = resolve_tables(od.index.tables, od.index.ctes, resolver, od.search_path, pf.path)
+                deps = resolve_tables(od.index.tables, od.index.ctes, resolver, od.search_path, pf.path, spellings)
             except LineageError as exc:
                 status_of[pf.path].errors.append(_error(exc, pf.path, name))
                 node.queries.append(None)
@@ -225,6 +246,21 @@ def build_graph(
                 status_of[pf.path].errors.append(
                     AnalysisError("analysis.upstream_error", message, pf.path, od.position.line, object=name)
                 )
+            continue
+        unclassified = _unclassified_columns(node, catalog)
+        if unclassified:
+            failed.add(name)
+            od, pf = unclassified[0]
+            status_of[pf.path].errors.append(
+                AnalysisError(
+                    "analysis.unclassified_column",
+                    f"{name} gains columns the catalog does not classify ({', '.join(od.target_columns)}); "
+                    "classify them in the policy catalog so that `SELECT *` and the rules see them",
+                    pf.path,
+                    od.position.line,
+                    object=name,
+                )
+            )
             continue
         declared = _target_columns(node, catalog)
         if declared and not catalog.has_table(*name.split(".", 1)):
@@ -306,15 +342,27 @@ def _object_lineage(
     )
 
 
+def _unclassified_columns(node: _Node, catalog: Catalog) -> list[tuple[ObjectDef, ParsedFile]]:
+    """DDL (CREATE TABLE or ALTER TABLE ... ADD) declaring columns a catalog table lacks."""
+    table = catalog.table(*node.name.split(".", 1))
+    if table is None:
+        return []
+    known = {c.name for c in table.columns}
+    return [
+        (replace(od, target_columns=tuple(c for c in od.target_columns if c not in known)), pf)
+        for od, pf in node.defs
+        if od.kind == "ddl" and not set(od.target_columns) <= known
+    ]
+
+
 def _target_columns(node: _Node, catalog: Catalog) -> tuple[str, ...]:
     schema_name, table_name = node.name.split(".", 1)
     table = catalog.table(schema_name, table_name)
     if table is not None and all(od.kind in ("insert", "ddl") for od, _ in node.defs):
         return tuple(c.name for c in table.columns)
-    for od, _ in node.defs:
-        if od.kind == "ddl" and od.target_columns:
-            return od.target_columns
-    return ()
+    # CREATE TABLE's columns, then those ALTER TABLE ... ADD appended, in order.
+    declared = [c for od, _ in node.defs if od.kind == "ddl" for c in od.target_columns]
+    return tuple(dict.fromkeys(declared))
 
 
 def _qualified_lineage(

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.dialects.dialect import Dialect
+from sqlglot.dialects.dialect import Dialect, NormalizationStrategy
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokenizer_core import Token, TokenType
 
 from ..errors import LineageError
+from ..lookalike import ascii_lookalike
 from ..names import norm, norm_dotted
 from .model import Position
 
@@ -119,6 +120,8 @@ class ObjectDef:
     """Explicit column list (``CREATE VIEW v (a, b)``, ``INSERT INTO t (a, b)``, DDL columns)."""
     index: StatementIndex = field(default_factory=StatementIndex)
     """Tables, CTE names, columns and stars of the statement (the target table excluded)."""
+    spelling: tuple[str, ...] = ()
+    """The name as the database tells it apart (see ``name_spelling``)."""
 
 
 @dataclass
@@ -286,7 +289,9 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
         raise LineageError("analysis.unparsed", f"SQL does not parse: {_description(exc)}", path=shown, line=line, column=column) from None
     except RecursionError:
         raise LineageError("analysis.too_complex", "SQL is nested too deeply to analyse", path=shown) from None
+    _refuse_lookalikes(tokens, shown)
     starts = _statement_starts(tokens)
+    quoted_fold = _QUOTED_FOLD.get(sql_dialect.normalization_strategy)
     if not any(s is not None for s in statements):
         raise LineageError("analysis.empty", "file contains no SQL statements (only comments or blanks)", path=shown)
     parsed = ParsedFile(path=shown, dialect=dialect, directives=directives, sha256=digest)
@@ -295,7 +300,7 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
     for number, stmt in _flatten_blocks(statements):
         if stmt is None:
             continue
-        index = index_statement(stmt)
+        index = index_statement(stmt, quoted_fold=quoted_fold)
         pos = statement_position(stmt)
         if index.nested_writes:
             raise LineageError(
@@ -326,6 +331,7 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
             obj = _create(stmt, pos, search_path, shown)
             if obj:
                 obj.index = _without_target(index, stmt)
+                obj.spelling = name_spelling(_target_table(stmt))
                 parsed.objects.append(obj)
         elif isinstance(stmt, exp.Insert):
             obj = _insert(stmt, pos, search_path, shown)
@@ -339,6 +345,7 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
                 ObjectDef(
                     table_parts(target), "table", stmt, pos, search_path,
                     index=replace(index, tables=[t for t in index.tables if t is not target]),
+                    spelling=name_spelling(target),
                 )
             )
         elif isinstance(stmt, exp.Update):
@@ -370,6 +377,10 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
                     path=shown,
                     line=pos.line,
                 )
+            added = tuple(norm(a.name) for a in stmt.args.get("actions") or [] if isinstance(a, exp.ColumnDef))
+            if added and isinstance(stmt.this, exp.Table):
+                # A column added to a table changes what `SELECT *` over it returns.
+                parsed.objects.append(ObjectDef(table_parts(stmt.this), "ddl", None, pos, search_path, added))
             continue
         else:
             raise LineageError(
@@ -398,20 +409,27 @@ def _flatten_blocks(statements: list[exp.Expr | None]) -> list[tuple[int, exp.Ex
     return out
 
 
-def index_statement(tree: exp.Expr, normalise: bool = True) -> StatementIndex:
+def index_statement(tree: exp.Expr, normalise: bool = True, quoted_fold: str | None = None) -> StatementIndex:
     """Lowercase and quote every identifier, and collect the nodes later steps need.
 
     Lowercasing gives case-insensitive matching; quoting keeps dialects that upper-case
     unquoted names (Snowflake, Oracle) from changing them again during qualification.
     One walk does both, because walking a wide view's tree is a large part of its cost.
+    With ``quoted_fold`` (``lower`` or ``upper``: how the dialect folds unquoted names), a
+    quoted name whose case the database keeps (``"Feed"`` in PostgreSQL) remembers its
+    spelling, so that objects differing only in that case are not silently merged.
     """
     index = StatementIndex()
     for node in tree.walk():
         if isinstance(node, exp.Identifier):
             if not normalise:
                 continue
-            if node.args.get("quoted") and node._meta is not None:
-                node.meta["sa_quoted"] = True
+            if node.args.get("quoted"):
+                if node._meta is not None:
+                    node.meta["sa_quoted"] = True
+                text = node.this
+                if quoted_fold and text != (text.lower() if quoted_fold == "lower" else text.upper()):
+                    node.meta["sa_spelling"] = text
             node.set("this", node.this.lower())
             node.set("quoted", True)
         elif isinstance(node, exp.Column):
@@ -431,9 +449,49 @@ def index_statement(tree: exp.Expr, normalise: bool = True) -> StatementIndex:
     return index
 
 
+#: How each normalisation strategy folds unquoted names; quoted names keep their case in these.
+_QUOTED_FOLD = {NormalizationStrategy.LOWERCASE: "lower", NormalizationStrategy.UPPERCASE: "upper"}
+
+
+def _target_table(stmt: exp.Expr) -> exp.Expr:
+    return stmt.this.this if isinstance(stmt.this, exp.Schema) else stmt.this
+
+
 def _without_target(index: StatementIndex, stmt: exp.Expr) -> StatementIndex:
-    target = stmt.this.this if isinstance(stmt.this, exp.Schema) else stmt.this
+    target = _target_table(stmt)
     return replace(index, tables=[t for t in index.tables if t is not target])
+
+
+def name_spelling(table: exp.Expr) -> tuple[str, ...]:
+    """A table name's parts as the database tells them apart.
+
+    Lowercase, except a quoted part whose case the dialect keeps, which stays quoted:
+    ``staging."Feed"`` in PostgreSQL is ``('staging', '"Feed"')``, another object than
+    ``staging.feed``; so is ``"feed"`` in Snowflake, where unquoted ``feed`` means ``FEED``.
+    """
+    if not isinstance(table, exp.Table):
+        return ()
+    parts = [table.args.get(k) for k in ("catalog", "db", "this")]
+    return tuple(_spelt(p) for p in parts if isinstance(p, exp.Identifier) and p.name)
+
+
+def _spelt(ident: exp.Identifier) -> str:
+    kept = ident.meta.get("sa_spelling") if ident._meta else None
+    return f'"{kept}"' if kept else ident.name
+
+
+def _refuse_lookalikes(tokens: list[Token], path: str) -> None:
+    """Fail closed on a name that imitates an ASCII one with other characters (homoglyphs)."""
+    for tok in tokens:
+        if tok.token_type in (TokenType.VAR, TokenType.IDENTIFIER) and not tok.text.isascii():
+            reason = ascii_lookalike(tok.text)
+            if reason:
+                raise LineageError(
+                    "analysis.confusable_identifier",
+                    f"identifier {tok.text!r} {reason}; the database treats it as a different name",
+                    path=path,
+                    line=tok.line,
+                )
 
 
 def statement_position(stmt: exp.Expr) -> Position:

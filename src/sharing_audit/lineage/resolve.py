@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from sqlglot import exp
@@ -10,7 +10,7 @@ from sqlglot import exp
 from ..catalog import Catalog
 from ..errors import LineageError
 from ..names import norm
-from .parse import node_position
+from .parse import name_spelling, node_position
 
 
 @dataclass(frozen=True)
@@ -98,14 +98,25 @@ def resolve_tables(
     resolver: NameResolver,
     search_path: tuple[str, ...],
     path: str,
+    spellings: Mapping[str, tuple[str, ...]] | None = None,
 ) -> set[str]:
     """Rewrite table references (collected from the query) to their canonical ``schema.name``.
+
+    Args:
+        tables: the query's table references (rewritten in place).
+        ctes: CTE names, which shadow tables.
+        resolver: resolves names against objects and the catalog.
+        search_path: schemas of unqualified names.
+        path: the file, for errors.
+        spellings: how each object defined in the SQL spells its name (``name_spelling``);
+            a reference spelt differently in a case the database keeps names another object.
 
     Returns:
         The names of objects (not catalog tables) the query reads.
 
     Raises:
-        LineageError: ``analysis.unresolved_table`` for a name found nowhere.
+        LineageError: ``analysis.unresolved_table`` for a name found nowhere,
+            ``analysis.case_conflict`` for a reference differing from its object only in case.
     """
     deps: set[str] = set()
     for table in tables:
@@ -124,6 +135,18 @@ def resolve_tables(
                 line=pos.line if pos else None,
                 column=pos.column if pos else None,
             )
+        if found.is_object and spellings and found.full in spellings:
+            written, defined = name_spelling(table)[-1:], spellings[found.full][-1:]
+            if written != defined:
+                pos = node_position(table)
+                raise LineageError(
+                    "analysis.case_conflict",
+                    f"{'.'.join(name_spelling(table))} differs only in the case of quoted letters from "
+                    f"{'.'.join(spellings[found.full])}, which the SQL directory defines; the database treats them as two objects",
+                    path=path,
+                    line=pos.line if pos else None,
+                    column=pos.column if pos else None,
+                )
         name_ident = table.this
         if not table.alias:
             table.set("alias", exp.TableAlias(this=exp.to_identifier(table.name, quoted=True)))
