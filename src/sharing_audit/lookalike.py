@@ -20,7 +20,7 @@ def _ascii_twin(char: str) -> str | None:
     """The ASCII letter, digit or underscore ``char`` is confusable with, if any."""
     for item in confusables.is_confusable(char, greedy=True, preferred_aliases=[]) or []:
         for glyph in item["homoglyphs"]:
-            twin = glyph["c"]
+            twin = str(glyph["c"])
             if len(twin) == 1 and twin.isascii() and (twin.isalnum() or twin == "_"):
                 return twin
     return None

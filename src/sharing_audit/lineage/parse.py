@@ -454,7 +454,8 @@ _QUOTED_FOLD = {NormalizationStrategy.LOWERCASE: "lower", NormalizationStrategy.
 
 
 def _target_table(stmt: exp.Expr) -> exp.Expr:
-    return stmt.this.this if isinstance(stmt.this, exp.Schema) else stmt.this
+    target: exp.Expr = stmt.this.this if isinstance(stmt.this, exp.Schema) else stmt.this
+    return target
 
 
 def _without_target(index: StatementIndex, stmt: exp.Expr) -> StatementIndex:
