@@ -245,9 +245,16 @@ def _evidence(
         matches=matches,
         first_rows=tuple(first_rows or ()),
         value_hash=value_hash,
-        note=verdict.note if verdict else "",
+        note=_note(col, verdict),
         sampled=scan.sampled,
     )
+
+
+def _note(col: ColumnScan, verdict: Verdict | None) -> str:
+    notes = [verdict.note] if verdict and verdict.note else []
+    if verdict and col.decoded:
+        notes.append(f"the values are {col.decoded}-encoded; they were decoded before detection")
+    return "; ".join(notes)
 
 
 def _merge(header: FileEvidence, values: FileEvidence) -> FileEvidence:
@@ -355,9 +362,10 @@ def _describe(
     elif ev.header_match:
         parts.append(f"its name matches {source} ({ev.header_match})" if source.schema != ANY_SYSTEM else f"its name is a {cls} field ({ev.header_match})")
     if ev.detector:
+        where = f"first at row(s) {', '.join(map(str, ev.first_rows))}; " if ev.first_rows else ""
         parts.append(
             f"{ev.matches} of {ev.non_null} non-empty values match the {ev.detector} detector ({ev.rate:.1%}); "
-            f"first at row(s) {', '.join(map(str, ev.first_rows))}; confidence {ev.confidence:.2f}"
+            f"{where}confidence {ev.confidence:.2f}"
         )
         if ev.note:
             parts.append(ev.note)

@@ -21,7 +21,7 @@ from .gx import ExportExpectations, expectations_for, run_gx_pandas
 from .model import ReadOptions
 from .readers import open_export
 from .run import ExportJob, ScanOptions, _add, _detectors, finish_scan, start_scan
-from .scan import FileScan, _register_columns, _scan_batch, file_sha256
+from .scan import FileScan, _register_columns, _scan_batch, decode_hidden, file_sha256
 
 
 def read_whole(path: Path, options: ReadOptions, sample: int | None) -> tuple[pl.DataFrame, FileScan]:
@@ -62,6 +62,8 @@ def scan_job_gx(job: ExportJob, policy: Policy, options: ScanOptions) -> FileSca
     for name in filter_columns(policy, job.target):
         if name in scan.columns:
             scan.columns[name].distinct = set()
+    # The same decoding as the native engine, so GX's expectations see the hidden values too.
+    frame = decode_hidden(scan, frame)
     if frame.height:
         from .model import Batch
 

@@ -18,6 +18,7 @@ import polars as pl
 
 from ..errors import ScanError
 from .detectors import Detector, scoped
+from .encodings import decode_columns, encoded_columns
 from .model import Batch, ColumnEvidence, ReadOptions, ScanLimits
 
 FIRST_ROWS = 5
@@ -43,6 +44,8 @@ class ColumnScan:
     integer_min: int | None = None
     """Smallest value if every non-empty value is a non-negative integer (a count column)."""
     all_integers: bool = True
+    decoded: str | None = None
+    """The text encoding (``base64``, ``hex``) its values were decoded from before detection."""
     dictionary: bool | None = None
     """Scanned by distinct value (decided on the first batch); None until decided."""
     distinct: set[str] | None = None
@@ -136,6 +139,7 @@ def scan_file(
                 frame = frame.head(sample_rows - scan.rows)
                 scan.sampled = True
             _register_columns(scan, reader.columns, distinct_columns)
+            frame = decode_hidden(scan, frame)
             _scan_batch(scan, Batch(frame, batch.first_row), detectors, salt)
             scan.rows += frame.height
             if progress is not None:
@@ -149,6 +153,17 @@ def scan_file(
     finally:
         reader.close()
     return scan
+
+
+def decode_hidden(scan: FileScan, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with base64- or hex-encoded columns decoded, noted on their ``ColumnScan``."""
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    encoded = encoded_columns(frame, text)
+    for name, encoding in encoded.items():
+        col = scan.columns.get(name)
+        if col is not None and col.decoded is None:
+            col.decoded = encoding
+    return decode_columns(frame, encoded)
 
 
 def _register_columns(scan: FileScan, names: Sequence[str], distinct_columns: frozenset[str]) -> None:
