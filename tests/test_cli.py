@@ -122,6 +122,12 @@ def test_violations_exit_1(cli: Cli, sql_dir: Callable[..., Path]) -> None:
     assert "sharing-audit: violations found:" in out
 
 
+def test_verbose_names_every_path_read(cli: Cli, sql_dir: Callable[..., Path]) -> None:
+    code, _, err = cli("-v", "check", sql_dir({"roster.sql": CLEAN_SQL, "leak.sql": LEAK_SQL}), "--policies", DEMO_POLICIES)
+    assert code == 1
+    assert "INFO: read sql/leak.sql: ok, sha256 " in err and "INFO: read sql/roster.sql: ok, sha256 " in err
+
+
 def test_review_only_findings_exit_0(cli: Cli, sql_dir: Callable[..., Path]) -> None:
     sql = "CREATE VIEW staging.v AS SELECT i.inmate_id, i.a_number FROM lock_and_track.inmates i;\nGRANT SELECT ON staging.v TO fbi_cjis;\n"
     code, out, _ = cli("check", sql_dir({"review.sql": sql}), "--policies", DEMO_POLICIES)

@@ -374,6 +374,10 @@ def _report(args: argparse.Namespace, result: RunResult) -> int:
         target = database or f"repository:{Path.cwd().name}"
         run_id = record_result(args.history, result, target, args.command)
         print(f"sharing-audit: stored as run {run_id} in {redact_url(str(args.history))}", file=sys.stderr)
+    for status in result.files:
+        # With -v, the paths that were read, whatever the report format (JSON, SARIF, Markdown
+        # and HTML list them with their hashes too).
+        logger.info("read %s: %s, sha256 %s", status.path, status.status, status.sha256 or "-")
     color = args.color is ColorChoice.ALWAYS or (args.color is ColorChoice.AUTO and args.output == "-" and sys.stdout.isatty())
     formatter = args.format.to_formatter(color=color)
     with _output_io(args.output) as out:
