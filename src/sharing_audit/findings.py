@@ -25,7 +25,7 @@ class FileEvidence:
     position: int
     """1-based column position in the file."""
     header_match: str | None
-    """How the column name matched the catalog: ``exact``, ``alias``, ``normalised``,
+    """How the column name matched the catalog: ``exact``, ``alias``, ``normalised``, ``lookalike``,
     ``mapped`` (checks/ manifest), ``unlisted`` (a column of the declared source table that the
     catalog does not list), or None when only the values gave it away."""
     detector: str | None = None

@@ -31,6 +31,22 @@ def _describe(chars: str) -> str:
     return ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}" for c in shown[:3])
 
 
+def ascii_skeleton(name: str) -> str | None:
+    """The ASCII name that non-ASCII ``name`` imitates, if every character has an ASCII twin.
+
+    Example:
+        >>> ascii_skeleton("\uff53\uff53\uff4e"), ascii_skeleton("\u0455sn"), ascii_skeleton("d\u00e9tenu")
+        ('ssn', 'ssn', None)
+    """
+    if name.isascii():
+        return None
+    folded = unicodedata.normalize("NFKC", name)
+    twins = [c if c.isascii() else _ascii_twin(c) for c in folded]
+    if not all(twins):
+        return None
+    return "".join(t or "" for t in twins)
+
+
 def ascii_lookalike(name: str) -> str | None:
     r"""Why ``name`` imitates an ASCII identifier, or None when it does not.
 
@@ -47,9 +63,9 @@ def ascii_lookalike(name: str) -> str | None:
     folded = unicodedata.normalize("NFKC", name)
     if folded != name:
         return f"uses compatibility characters ({_describe(name)}) that normalise to {folded!r}"
-    twins = [(_ascii_twin(c) if not c.isascii() else c) for c in name]
-    if all(twins):
-        return f"looks like {''.join(t or '' for t in twins)!r} but uses {_describe(name)}"
+    twin = ascii_skeleton(name)
+    if twin is not None:
+        return f"looks like {twin!r} but uses {_describe(name)}"
     if confusables.is_dangerous(name):
         return f"mixes scripts with characters that imitate Latin letters ({_describe(name)})"
     return None

@@ -116,3 +116,13 @@ def test_raw_values_beside_encoded_ones_are_still_counted(tmp_path: Path) -> Non
     job = ExportJob(path, "feed.csv", ExportTarget("t", ConsumerId("ice")))
     (finding,) = [f for f in run_scan(ScanOptions(DEMO_POLICIES, (job,))).findings if f.output_column == "token"]
     assert finding.evidence is not None and finding.evidence.matches == len(values)
+
+
+def test_homoglyph_header_names_what_it_imitates(tmp_path: Path) -> None:
+    # `ѕsn` (Cyrillic dze) and full-width `ｓｓｎ`: a reader sees "ssn"; so does the scanner.
+    for header in ("\u0455sn", "\uff53\uff53\uff4e"):
+        path = tmp_path / "feed.csv"
+        path.write_text(f"case_ref,{header}\nC1,\nC2,\n", encoding="utf-8")
+        job = ExportJob(path, "feed.csv", ExportTarget("t", ConsumerId("ice")))
+        found = [f for f in run_scan(ScanOptions(DEMO_POLICIES, (job,))).findings if f.output_column == header]
+        assert found and all(f.evidence is not None and f.evidence.header_match == "lookalike" for f in found)

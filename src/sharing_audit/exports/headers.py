@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..catalog import ColumnKey
+from ..lookalike import ascii_skeleton
 from ..names import norm
 from ..policy.model import Column, Policy
 
@@ -83,7 +84,7 @@ class HeaderMatch:
 
     keys: tuple[ColumnKey, ...]
     how: str
-    """``mapped``, ``exact``, ``alias`` or ``normalised``."""
+    """``mapped``, ``exact``, ``alias``, ``normalised`` or ``lookalike`` (homoglyphs)."""
 
 
 class HeaderMatcher:
@@ -122,4 +123,10 @@ class HeaderMatcher:
         key = header_key(header)
         if key and key in self._normal:
             return HeaderMatch(tuple(self._normal[key]), "normalised")
+        twin = ascii_skeleton(header)
+        if twin is not None:
+            # A header spelt with homoglyphs (`ѕsn`, full-width `ｓｓｎ`) names what it imitates.
+            found = self.match(twin)
+            if found is not None:
+                return HeaderMatch(found.keys, "lookalike")
         return None
