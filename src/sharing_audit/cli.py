@@ -8,6 +8,7 @@ import enum
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -37,7 +38,7 @@ from .engine import (
     run_check,
 )
 from .errors import SharingAuditError, UsageError
-from .exports.model import FORMATS, ReadOptions
+from .exports.model import FORMATS, ReadOptions, ScanLimits
 from .exports.run import (
     ExportJob,
     ScanOptions,
@@ -124,6 +125,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check SQL against the policies", formatter_class=fmt, epilog=EXIT_CODES_HELP)
     common(check)
+    limit_options(check)
     check.add_argument("--changed-since", metavar="REF", default=None, help="report only what files changed since git REF can affect (the whole tree is still analysed); a policy change means a full run")
     report_options(check)
 
@@ -146,6 +148,7 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--detectors", default=None, help="comma-separated detector names to run (default: all)")
     scan.add_argument("--engine", choices=("native", "gx"), default="native", help="native streaming scanner, or Great Expectations on pandas")
     scan.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    limit_options(scan)
     report_options(scan)
 
     add_audit_parser(sub)
@@ -202,6 +205,38 @@ def baseline_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--baseline", type=Path, default=None, metavar="FILE", help="fail only on findings not recorded in FILE; list the fixed ones")
     p.add_argument("--write-baseline", type=Path, default=None, metavar="FILE", help="record the current findings in FILE (then exit as usual)")
     p.add_argument("--history", default=None, metavar="STORE", help="also store the run in this history file or database URL (see `sharing-audit history`)")
+
+
+def limit_options(p: argparse.ArgumentParser) -> None:
+    """Bounds that turn a hostile export (a decompression bomb, a huge header) into an error."""
+    default = ScanLimits()
+    group = p.add_argument_group("export limits (exceeding one is an analysis.too_large error for that file)")
+    group.add_argument("--max-decompressed", type=_size, metavar="SIZE", default=default.max_decompressed_bytes,
+                       help="bytes a compressed export may expand to (suffixes K, M, G, T)")
+    group.add_argument("--max-ratio", type=_positive, metavar="N", default=int(default.max_compression_ratio),
+                       help="expanded/compressed size ratio above which a container is treated as a bomb")
+    group.add_argument("--max-columns", type=_positive, metavar="N", default=default.max_columns, help="columns an export may have")
+
+
+def _limits(args: argparse.Namespace) -> ScanLimits:
+    return replace(
+        ScanLimits(),
+        max_decompressed_bytes=args.max_decompressed,
+        max_compression_ratio=float(args.max_ratio),
+        max_columns=args.max_columns,
+    )
+
+
+_SIZE = re.compile(r"^\s*(\d+)\s*([KMGT]?)I?B?\s*$", re.IGNORECASE)
+
+
+def _size(text: str) -> int:
+    """A byte count such as ``500M`` or ``64G`` (binary multiples)."""
+    found = _SIZE.match(text)
+    if not found or int(found.group(1)) < 1:
+        raise argparse.ArgumentTypeError(f"not a size (e.g. 500M, 64G): {text!r}")
+    power = " KMGT".index(found.group(2).upper() or " ")
+    return int(found.group(1)) << (10 * power)
 
 
 def _positive(text: str) -> int:
@@ -290,7 +325,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         sys.stderr.write("\r\033[K")
     if export_jobs:
         with _scan_progress(enabled=True) as scan_progress:
-            scanned = run_scan(ScanOptions(args.policies, tuple(export_jobs), args.as_of), scan_progress)
+            scanned = run_scan(ScanOptions(args.policies, tuple(export_jobs), args.as_of, limits=_limits(args)), scan_progress)
         result = merge_results(result, scanned)
     if changes is not None:
         result = restrict_to_changes(result, changes)
@@ -318,7 +353,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     else:
         jobs = jobs_from_checks(load_export_checks(args.checks), Path.cwd())
     detectors = tuple(d.strip() for d in args.detectors.split(",")) if args.detectors else None
-    options = ScanOptions(args.policies, tuple(jobs), args.as_of, sample=args.sample, detectors=detectors)
+    options = ScanOptions(args.policies, tuple(jobs), args.as_of, limits=_limits(args), sample=args.sample, detectors=detectors)
     if args.engine == "gx":
         from .exports.gx_engine import run_scan_gx
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -58,3 +59,30 @@ def test_files_without_a_consumer_or_with_a_bad_source_are_usage_errors(tmp_path
     assert "needs --consumer" in capsys.readouterr().err
     assert scan(tmp_path, str(feed), "--consumer", "ice", "--source", "pars")[0] == 2
     assert scan(tmp_path, str(feed), "--consumer", "nobody")[0] == 2
+
+
+def test_decompression_limit_is_configurable(tmp_path: Path) -> None:
+    # 2 MB of harmless rows, gzipped to a few kB: fine by default, a bomb under a 1 MB limit.
+    feed = tmp_path / "feed.csv.gz"
+    feed.write_bytes(gzip.compress(("case_ref,notes\n" + "C1,fine\n" * 250_000).encode()))
+    code, doc = scan(tmp_path, str(feed), "--consumer", "ice")
+    assert code == 0
+    code, doc = scan(tmp_path, str(feed), "--consumer", "ice", "--max-decompressed", "1M")
+    assert code == 2
+    (error,) = doc["errors"]
+    assert error["code"] == "analysis.too_large" and error["path"].endswith("feed.csv.gz")
+
+
+def test_column_limit_is_configurable(tmp_path: Path) -> None:
+    feed = write_file(tmp_path, "wide.csv", ",".join(f"c{i}" for i in range(50)) + "\n" + ",".join("x" * 50) + "\n")
+    assert scan(tmp_path, str(feed), "--consumer", "ice")[0] == 0
+    code, doc = scan(tmp_path, str(feed), "--consumer", "ice", "--max-columns", "20")
+    assert code == 2 and doc["errors"][0]["code"] == "analysis.too_large"
+
+
+@pytest.mark.parametrize("size", ["0", "-1", "ten", "5X"])
+def test_bad_sizes_are_usage_errors(tmp_path: Path, size: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["scan", "x.csv", "--consumer", "ice", "--max-decompressed", size])
+    assert exc.value.code == 2
+    assert "not a size" in capsys.readouterr().err

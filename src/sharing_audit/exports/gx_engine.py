@@ -18,15 +18,15 @@ from ..errors import ScanError
 from ..policy.model import Policy
 from .evaluate import evaluate_export, filter_columns
 from .gx import ExportExpectations, expectations_for, run_gx_pandas
-from .model import ReadOptions
+from .model import ReadOptions, ScanLimits
 from .readers import open_export
 from .run import ExportJob, ScanOptions, _add, _detectors, finish_scan, start_scan
 from .scan import FileScan, _register_columns, _scan_batch, decode_hidden, file_sha256
 
 
-def read_whole(path: Path, options: ReadOptions, sample: int | None) -> tuple[pl.DataFrame, FileScan]:
+def read_whole(path: Path, options: ReadOptions, sample: int | None, limits: ScanLimits | None = None) -> tuple[pl.DataFrame, FileScan]:
     """The export as one frame (GX needs it whole), and its structure measured natively."""
-    reader = open_export(path, options)
+    reader = open_export(path, options, limits or ScanLimits())
     try:
         frames = []
         rows = 0
@@ -51,7 +51,7 @@ def scan_job_gx(job: ExportJob, policy: Policy, options: ScanOptions) -> FileSca
     """One file through GX: structure natively, detector counts from GX's validation."""
     detectors = _detectors(options.detectors)
     try:
-        frame, scan = read_whole(job.path, job.read, options.sample or job.sample)
+        frame, scan = read_whole(job.path, job.read, options.sample or job.sample, options.limits)
     except ScanError as exc:
         exc.path = job.display
         failed = FileScan(job.path, job.display, error=exc)
