@@ -70,9 +70,10 @@ class Catalog:
         return self._columns.get((key.schema, key.object, key.column))
 
     def add_virtual_column(self, key: ColumnKey, cls: ClassId | None) -> None:
-        """Register a column the policy does not list but evidence found (an export column).
+        """Register a column the policy does not list but evidence found.
 
-        Class lookups then work for it; it is never a table of the SQL catalog.
+        An export column, or one that DDL in the SQL adds to a catalog table. Class lookups
+        then work for it; it is never a table of the SQL catalog.
         """
         self._columns.setdefault((key.schema, key.object, key.column), Column(key.column, cls))
 

@@ -313,3 +313,28 @@ def test_select_star_reports_a_protected_column_once_the_catalog_gains_it(tmp_pa
         "federal_exports.e.destination_address",
         "lock_and_track.movements.destination_address",
     ) in finding_keys(after)
+
+
+def test_a_column_added_by_ddl_but_never_read_is_no_error(tmp_path: Path) -> None:
+    # Precision: only objects that read the unclassified column are refused.
+    sql = (
+        "CREATE TABLE lock_and_track.movements (movement_id int, inmate_id int, movement_type text,"
+        " movement_date date, facility text, created_at timestamp);\n"
+        "ALTER TABLE lock_and_track.movements ADD COLUMN home_address TEXT;\n"
+        + view("SELECT m.movement_id, m.facility FROM lock_and_track.movements m")
+    )
+    result = run_sql(tmp_path, {"case.sql": sql})
+    assert result.errors == []
+
+
+def test_every_object_reading_an_added_column_is_refused(tmp_path: Path) -> None:
+    sql = (
+        "ALTER TABLE lock_and_track.movements ADD COLUMN home_address TEXT;\n"
+        "CREATE VIEW staging.s AS SELECT m.movement_id FROM lock_and_track.movements m WHERE m.home_address LIKE '%Broad%';\n"
+        + view("SELECT s.movement_id FROM staging.s s")
+    )
+    result = run_sql(tmp_path, {"case.sql": sql})
+    assert [(e.code, e.object) for e in result.errors] == [
+        ("analysis.unclassified_column", "staging.s"),
+        ("analysis.upstream_error", "federal_exports.e"),
+    ]

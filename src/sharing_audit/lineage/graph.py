@@ -15,7 +15,7 @@ from sqlglot.optimizer.qualify_columns import qualify_columns
 from sqlglot.optimizer.qualify_tables import qualify_tables
 from sqlglot.schema import MappingSchema
 
-from ..catalog import Catalog
+from ..catalog import Catalog, ColumnKey
 from ..errors import LineageError
 from .columns import ScopeResult, StatementContext, statement_lineage
 from .model import ObjectLineage, Origin, Position, RowSource
@@ -220,8 +220,19 @@ def build_graph(
                 )
             )
 
-    mapping: dict[str, object] = dict(catalog.sqlglot_mapping())
-    schema = MappingSchema(mapping, normalize=False)
+    mapping = catalog.sqlglot_mapping()
+    # Columns that DDL in the SQL gives a catalog table, unknown to the catalog: they exist
+    # (so `SELECT *` returns them), and an object that reads one cannot be judged.
+    unclassified: dict[ColumnKey, tuple[ObjectDef, ParsedFile]] = {}
+    for name, node in nodes.items():
+        for od, pf in _unclassified_columns(node, catalog):
+            system, table = name.split(".", 1)
+            for column in od.target_columns:
+                mapping[system][table][column] = "TEXT"
+                key = ColumnKey(system, table, column)
+                unclassified.setdefault(key, (od, pf))
+                catalog.add_virtual_column(key, None)  # so that reading it leaves an origin
+    schema = MappingSchema(dict(mapping), normalize=False)
     objects: dict[str, ObjectLineage] = {}
     failed: set[str] = set(cyclic) | {"\0failed"}
     # Objects behind a cycle come last, so that they report the upstream error.
@@ -247,21 +258,6 @@ def build_graph(
                     AnalysisError("analysis.upstream_error", message, pf.path, od.position.line, object=name)
                 )
             continue
-        unclassified = _unclassified_columns(node, catalog)
-        if unclassified:
-            failed.add(name)
-            od, pf = unclassified[0]
-            status_of[pf.path].errors.append(
-                AnalysisError(
-                    "analysis.unclassified_column",
-                    f"{name} gains columns the catalog does not classify ({', '.join(od.target_columns)}); "
-                    "classify them in the policy catalog so that `SELECT *` and the rules see them",
-                    pf.path,
-                    od.position.line,
-                    object=name,
-                )
-            )
-            continue
         declared = _target_columns(node, catalog)
         if declared and not catalog.has_table(*name.split(".", 1)):
             # A table created by DDL can be read by the statements that fill it.
@@ -278,6 +274,22 @@ def build_graph(
             failed.add(name)
             od, pf = node.defs[0]
             status_of[pf.path].errors.append(_internal(exc, pf.path, name, od.position.line))
+            continue
+        unknown = sorted({o.source for _, o in lineage.all_origins() if o.source in unclassified}, key=str)
+        if unknown:
+            failed.add(name)
+            od, pf = node.defs[0]
+            added_by = unclassified[unknown[0]][1].path
+            status_of[pf.path].errors.append(
+                AnalysisError(
+                    "analysis.unclassified_column",
+                    f"{name} reads {', '.join(map(str, unknown))}, which DDL in {added_by} adds but the catalog does not "
+                    "classify; classify it in the policy catalog so that the rules can judge it",
+                    pf.path,
+                    od.position.line,
+                    object=name,
+                )
+            )
             continue
         objects[name] = lineage
         schema.add_table(
@@ -359,7 +371,9 @@ def _target_columns(node: _Node, catalog: Catalog) -> tuple[str, ...]:
     schema_name, table_name = node.name.split(".", 1)
     table = catalog.table(schema_name, table_name)
     if table is not None and all(od.kind in ("insert", "ddl") for od, _ in node.defs):
-        return tuple(c.name for c in table.columns)
+        # The catalog's columns, and any that DDL adds (``_unclassified_columns``).
+        added = [c for od, _ in node.defs if od.kind == "ddl" for c in od.target_columns]
+        return tuple(dict.fromkeys([*(c.name for c in table.columns), *added]))
     # CREATE TABLE's columns, then those ALTER TABLE ... ADD appended, in order.
     declared = [c for od, _ in node.defs if od.kind == "ddl" for c in od.target_columns]
     return tuple(dict.fromkeys(declared))
