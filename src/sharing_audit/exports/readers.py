@@ -367,6 +367,8 @@ class JsonDocumentReader(JsonLinesReader):
             raise ScanError(f"invalid or truncated JSON after record {first_row + len(rows) - 1:,}", code="analysis.malformed") from None
         except UnicodeDecodeError:
             raise ScanError("the JSON is not valid UTF-8", code="analysis.encoding") from None
+        except (ValueError, ArithmeticError):
+            raise ScanError(f"a number JSON cannot represent after record {first_row + len(rows) - 1:,}", code="analysis.malformed") from None
         except RecursionError:
             raise ScanError("JSON nested too deeply", code="analysis.too_large") from None
         if rows:
@@ -381,7 +383,9 @@ def _records_prefix(sample: bytes) -> str:
     import ijson
 
     try:
-        events = ijson.parse(io.BytesIO(sample))
+        # NOTE: use_float=True also for this sniff: without it, yajl2_c crashes the process
+        # (SIGSEGV) on a huge integer and raises decimal errors on a huge exponent.
+        events = ijson.parse(io.BytesIO(sample), use_float=True)
         depth_key = None
         for prefix, event, value in events:
             if prefix == "" and event == "map_key":
@@ -390,7 +394,7 @@ def _records_prefix(sample: bytes) -> str:
                 return f"{depth_key}.item"
             elif depth_key is not None and prefix == depth_key:
                 depth_key = None
-    except (ijson.JSONError, UnicodeDecodeError):
+    except (ijson.JSONError, UnicodeDecodeError, ValueError, ArithmeticError):
         pass  # the full parse reports it, with the right code
     return ""
 
