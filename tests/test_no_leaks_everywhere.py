@@ -7,6 +7,7 @@ history store are searched for the values and their obvious transforms.
 
 from __future__ import annotations
 
+import base64
 import re
 import sqlite3
 from pathlib import Path
@@ -47,12 +48,17 @@ CSV = (
     f"Luis Chen,lives at {SECRETS['street']},{SECRETS['phone']}\n"
 )
 RAGGED = f"inmate_name,notes\nMaria Reyes,{SECRETS['ssn']}\n{SECRETS['ssn']}\n"
+#: Values hidden by encoding, which the scanner decodes: neither form may come out.
+ENCODED_FORMS = [base64.b64encode(v.encode()).decode() for v in SECRETS.values()] + [v.encode().hex() for v in SECRETS.values()]
+ENCODED = "case_ref,token,blob\n" + "".join(
+    f"C{i},{base64.b64encode(SECRETS['ssn'].encode()).decode()},{SECRETS['email'].encode().hex()}\n" for i in range(3)
+)
 
 
 def assert_clean(text: str, where: str) -> None:
     for name, value in SECRETS.items():
         assert value not in text, f"{name} value in {where}"
-    for value in TRANSFORMS:
+    for value in TRANSFORMS + ENCODED_FORMS:
         assert value not in text, f"transform {value!r} in {where}"
     assert not LAST_FOUR.search(text), f"last four digits with context in {where}"
 
@@ -64,6 +70,7 @@ def inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write_file(tmp_path, "sql/bad.sql", BAD_SQL)
     write_file(tmp_path, "exports/feed.csv", CSV)
     write_file(tmp_path, "exports/ragged.csv", RAGGED)
+    write_file(tmp_path, "exports/encoded.csv", ENCODED)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -88,7 +95,7 @@ def test_check_in_every_format(inputs: Path, capsys: pytest.CaptureFixture[str],
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_scan_in_every_format(inputs: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
     out = run(["-vv", "scan", "exports", "--consumer", "ice", "--policies", str(DEMO_POLICIES), "--format", fmt], capsys)
-    assert "feed.csv" in out and "ragged.csv" in out
+    assert "feed.csv" in out and "ragged.csv" in out and "encoded.csv" in out
     assert_clean(out, f"scan --format {fmt}")
 
 
