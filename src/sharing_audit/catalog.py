@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from .names import norm
@@ -68,6 +69,12 @@ class Catalog:
     def column(self, key: ColumnKey) -> Column | None:
         """The catalog column for ``key``, or None for view columns and unknown names."""
         return self._columns.get((key.schema, key.object, key.column))
+
+    def copy(self) -> Catalog:
+        """A catalog whose virtual columns can be added without touching this one."""
+        other = copy.copy(self)
+        other._columns = dict(self._columns)
+        return other
 
     def add_virtual_column(self, key: ColumnKey, cls: ClassId | None) -> None:
         """Register a column the policy does not list but evidence found.

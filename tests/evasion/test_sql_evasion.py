@@ -338,3 +338,95 @@ def test_every_object_reading_an_added_column_is_refused(tmp_path: Path) -> None
         ("analysis.unclassified_column", "staging.s"),
         ("analysis.upstream_error", "federal_exports.e"),
     ]
+
+
+MORE_REFUSALS = [
+    Refusal(
+        "schema parts differing only in quoted case",
+        'CREATE VIEW "Federal_exports".feed AS SELECT i.ssn AS ref FROM lock_and_track.inmates i;\n'
+        "CREATE VIEW federal_exports.feed AS SELECT i.race AS ref FROM lock_and_track.inmates i;",
+        "analysis.case_conflict",
+    ),
+    Refusal(
+        "a zero-width space in a role name",
+        'CREATE VIEW staging.x AS SELECT i.ssn FROM lock_and_track.inmates i;\nGRANT SELECT ON staging.x TO "ice_reader\u200b";',
+        "analysis.confusable_identifier",
+    ),
+    Refusal(
+        "a soft hyphen in a schema name",
+        'CREATE VIEW "federal\u00ad_exports".x AS SELECT i.ssn FROM lock_and_track.inmates i;',
+        "analysis.confusable_identifier",
+    ),
+    Refusal(
+        "MySQL account name with a homoglyph",
+        "CREATE VIEW staging.x AS SELECT i.ssn FROM lock_and_track.inmates i;\nGRANT SELECT ON staging.x TO 'ice_re\u0430der'@'%';",
+        "analysis.confusable_identifier",
+        dialect="mysql",
+    ),
+    Refusal(
+        "ALTER TABLE ... ADD on a table nothing defines",
+        "ALTER TABLE staging.ext ADD COLUMN note TEXT;\n" + view("SELECT * FROM staging.ext"),
+        "analysis.unresolved_table",
+    ),
+    Refusal(
+        "Oracle ALTER TABLE ... ADD (a, b) under SELECT *",
+        "ALTER TABLE lock_and_track.movements ADD (home_address VARCHAR2(200), note VARCHAR2(10));\n"
+        "CREATE VIEW federal_exports.e AS SELECT * FROM lock_and_track.movements m;",
+        "analysis.unclassified_column",
+        dialect="oracle",
+    ),
+    Refusal(
+        "Spark ALTER TABLE ... ADD COLUMNS under SELECT *",
+        "ALTER TABLE lock_and_track.movements ADD COLUMNS (home_address STRING);\n"
+        "CREATE VIEW federal_exports.e AS SELECT * FROM lock_and_track.movements m;",
+        "analysis.unclassified_column",
+        dialect="spark",
+    ),
+    Refusal(
+        "MySQL ALTER TABLE ... ADD (a, b), read as raw text",
+        "ALTER TABLE lock_and_track.movements ADD (home_address TEXT, note TEXT);",
+        "analysis.unsupported_statement",
+        dialect="mysql",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", MORE_REFUSALS, ids=[c.title for c in MORE_REFUSALS])
+def test_more_unanalysable_evasions_fail_closed(tmp_path: Path, case: Refusal) -> None:
+    result = run_sql(tmp_path, {"case.sql": case.sql}, dialect=case.dialect)
+    assert case.code in {e.code for e in result.errors}
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("dialect", ["tsql", "mysql"])
+def test_alter_view_as_redefines_the_view(tmp_path: Path, dialect: str) -> None:
+    sql = (
+        "CREATE VIEW federal_exports.e AS SELECT i.inmate_name AS n FROM lock_and_track.inmates i;\n"
+        "ALTER VIEW federal_exports.e AS SELECT i.ssn AS n FROM lock_and_track.inmates i;"
+    )
+    result = run_sql(tmp_path, {"case.sql": sql}, dialect=dialect)
+    assert result.errors == []
+    assert ("phl-protected-classes-no-federal", "ice", "federal_exports.e.n", "lock_and_track.inmates.ssn") in finding_keys(result)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["user_\u540d\u524d", "\u9867\u5ba2_id", "\u0438\u043c\u044f_id", "\u0430\u0434\u0440\u0435\u0441", "\uff29\uff24_\u540d\u524d"],
+)
+def test_names_mixing_latin_with_non_confusable_scripts_pass(tmp_path: Path, name: str) -> None:
+    result = run_sql(tmp_path, {"case.sql": view(f'SELECT i.race AS "{name}" FROM lock_and_track.inmates i')})
+    assert result.errors == [] and result.exit_code == 0
+
+
+def test_ddl_quirks_that_are_not_columns_or_full_lists(tmp_path: Path) -> None:
+    files = {
+        # T-SQL inline INDEX clause is not a column of a catalog table.
+        "a.sql": "CREATE TABLE lock_and_track.movements (movement_id int, inmate_id int, movement_type varchar(9),"
+        " movement_date date, facility varchar(9), INDEX ix NONCLUSTERED (inmate_id));\n"
+        "CREATE VIEW staging.m AS SELECT * FROM lock_and_track.movements;",
+        # A table from a query, then an added column and an INSERT without a column list.
+        "b.sql": "CREATE TABLE staging.t AS SELECT c.docket_number FROM courts.cases c;\n"
+        "ALTER TABLE staging.t ADD note varchar(9);\nINSERT INTO staging.t SELECT c.docket_number, 'x' FROM courts.cases c;",
+    }
+    result = run_sql(tmp_path, files, dialect="tsql")
+    assert result.errors == []

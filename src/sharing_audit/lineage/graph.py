@@ -19,7 +19,7 @@ from ..catalog import Catalog, ColumnKey
 from ..errors import LineageError
 from .columns import ScopeResult, StatementContext, statement_lineage
 from .model import ObjectLineage, Origin, Position, RowSource
-from .parse import ObjectDef, ParsedFile, node_position, parse_file
+from .parse import ObjectDef, ParsedFile, node_position, parse_file, spellings_differ
 from .prepare import prepare, table_sources
 from .resolve import NameResolver, resolve_tables
 
@@ -139,6 +139,11 @@ def build_graph(
     for pf in parsed:
         for od in pf.objects:
             names.setdefault(bootstrap.object_name(od.name, od.search_path), []).append((od, pf))
+    for name in [n for n, defs in names.items() if all(od.adds_columns for od, _ in defs)]:
+        if not catalog.has_table(*name.split(".", 1)):
+            # ALTER TABLE ... ADD on a table neither the catalog nor the SQL defines: what else
+            # it holds is unknown, so it stays unresolved (fail closed), not a one-column table.
+            del names[name]
     resolver = NameResolver(catalog, frozenset(names), default_schema)
     spellings = {
         name: defining[-1][0].spelling
@@ -153,7 +158,7 @@ def build_graph(
         nodes[name] = node
         object_files[name] = defs[-1][1].path
         defining = [d for d in defs if d[0].kind in _DEFINING]
-        if len({od.spelling[-1:] for od, _ in defining if od.spelling}) > 1:
+        if spellings_differ([od.spelling for od, _ in defining if od.spelling]):
             for od, pf in defining:
                 status_of[pf.path].errors.append(
                     AnalysisError(
@@ -221,6 +226,8 @@ def build_graph(
             )
 
     mapping = catalog.sqlglot_mapping()
+    if any(_unclassified_columns(node, catalog) for node in nodes.values()):
+        catalog = catalog.copy()  # virtual columns below belong to this build only
     # Columns that DDL in the SQL gives a catalog table, unknown to the catalog: they exist
     # (so `SELECT *` returns them), and an object that reads one cannot be judged.
     unclassified: dict[ColumnKey, tuple[ObjectDef, ParsedFile]] = {}
@@ -374,9 +381,14 @@ def _target_columns(node: _Node, catalog: Catalog) -> tuple[str, ...]:
         # The catalog's columns, and any that DDL adds (``_unclassified_columns``).
         added = [c for od, _ in node.defs if od.kind == "ddl" for c in od.target_columns]
         return tuple(dict.fromkeys([*(c.name for c in table.columns), *added]))
-    # CREATE TABLE's columns, then those ALTER TABLE ... ADD appended, in order.
+    # CREATE TABLE's columns, then those ALTER TABLE ... ADD appended, in order; columns an
+    # ALTER adds to a table created from a query are not a full list, so they count only
+    # after a CREATE TABLE that lists its columns.
+    if not any(od.kind == "ddl" and not od.adds_columns for od, _ in node.defs):
+        return ()
     declared = [c for od, _ in node.defs if od.kind == "ddl" for c in od.target_columns]
     return tuple(dict.fromkeys(declared))
+
 
 
 def _qualified_lineage(

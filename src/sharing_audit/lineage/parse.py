@@ -122,6 +122,8 @@ class ObjectDef:
     """Tables, CTE names, columns and stars of the statement (the target table excluded)."""
     spelling: tuple[str, ...] = ()
     """The name as the database tells it apart (see ``name_spelling``)."""
+    adds_columns: bool = False
+    """``ALTER TABLE ... ADD``: extends a table defined elsewhere; never defines one."""
 
 
 @dataclass
@@ -377,10 +379,20 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
                     path=shown,
                     line=pos.line,
                 )
-            added = tuple(norm(a.name) for a in stmt.args.get("actions") or [] if isinstance(a, exp.ColumnDef))
+            actions = stmt.args.get("actions") or []
+            redefined = next((a for a in actions if isinstance(a, exp.Query)), None)
+            if redefined is not None and isinstance(stmt.this, exp.Table):
+                # ALTER VIEW v AS SELECT ... (T-SQL, MySQL) replaces the view's query.
+                parsed.objects.append(
+                    ObjectDef(table_parts(stmt.this), "view", redefined, pos, search_path, index=_without_target(index, stmt), spelling=name_spelling(stmt.this))
+                )
+                continue
+            # ADD c ..., Oracle ADD (a, b), Spark ADD COLUMNS (a, b)
+            defs = [d for a in actions for d in ([a] if isinstance(a, exp.ColumnDef) else a.expressions if isinstance(a, exp.Schema) else [])]
+            added = _column_names(defs)
             if added and isinstance(stmt.this, exp.Table):
                 # A column added to a table changes what `SELECT *` over it returns.
-                parsed.objects.append(ObjectDef(table_parts(stmt.this), "ddl", None, pos, search_path, added))
+                parsed.objects.append(ObjectDef(table_parts(stmt.this), "ddl", None, pos, search_path, added, adds_columns=True))
             continue
         else:
             raise LineageError(
@@ -453,6 +465,25 @@ def index_statement(tree: exp.Expr, normalise: bool = True, quoted_fold: str | N
 _QUOTED_FOLD = {NormalizationStrategy.LOWERCASE: "lower", NormalizationStrategy.UPPERCASE: "upper"}
 
 
+#: Table-level clauses sqlglot can read as a column without a type (T-SQL inline ``INDEX ix (a)``).
+_NOT_COLUMNS = frozenset({"index", "key", "constraint", "primary", "unique", "foreign", "check", "period"})
+
+
+def _column_names(items: list[exp.Expr]) -> tuple[str, ...]:
+    """Column names of a CREATE TABLE column list or an ALTER TABLE ADD."""
+    return tuple(
+        norm(c.name)
+        for c in items
+        if isinstance(c, (exp.ColumnDef, exp.Identifier, exp.Column))
+        and not (isinstance(c, exp.ColumnDef) and norm(c.name) in _NOT_COLUMNS and _no_real_type(c))
+    )
+
+
+def _no_real_type(column: exp.ColumnDef) -> bool:
+    kind = column.args.get("kind")
+    return kind is None or (isinstance(kind, exp.DataType) and kind.this == exp.DataType.Type.USERDEFINED)
+
+
 def _target_table(stmt: exp.Expr) -> exp.Expr:
     target: exp.Expr = stmt.this.this if isinstance(stmt.this, exp.Schema) else stmt.this
     return target
@@ -476,6 +507,16 @@ def name_spelling(table: exp.Expr) -> tuple[str, ...]:
     return tuple(_spelt(p) for p in parts if isinstance(p, exp.Identifier) and p.name)
 
 
+def spellings_differ(spellings: list[tuple[str, ...]]) -> bool:
+    """Whether two spellings of one name differ in a part both of them give.
+
+    ``feed`` written under a search path and ``staging.feed`` agree; ``"Staging".feed`` and
+    ``staging.feed`` do not.
+    """
+    return any(
+        a[-min(len(a), len(b)):] != b[-min(len(a), len(b)):] for i, a in enumerate(spellings) for b in spellings[i + 1 :]
+    )
+
 def _spelt(ident: exp.Identifier) -> str:
     kept = ident.meta.get("sa_spelling") if ident._meta else None
     return f'"{kept}"' if kept else ident.name
@@ -483,13 +524,15 @@ def _spelt(ident: exp.Identifier) -> str:
 
 def _refuse_lookalikes(tokens: list[Token], path: str) -> None:
     """Fail closed on a name that imitates an ASCII one with other characters (homoglyphs)."""
-    for tok in tokens:
-        if tok.token_type in (TokenType.VAR, TokenType.IDENTIFIER) and not tok.text.isascii():
+    for i, tok in enumerate(tokens):
+        # MySQL names accounts as strings: 'user'@'host'.
+        account = tok.token_type is TokenType.STRING and i + 1 < len(tokens) and tokens[i + 1].text == "@"
+        if (account or tok.token_type in (TokenType.VAR, TokenType.IDENTIFIER)) and not tok.text.isascii():
             reason = ascii_lookalike(tok.text)
             if reason:
                 raise LineageError(
                     "analysis.confusable_identifier",
-                    f"identifier {tok.text!r} {reason}; the database treats it as a different name",
+                    f"an identifier {reason}; the database treats it as a different name",
                     path=path,
                     line=tok.line,
                 )
@@ -534,7 +577,7 @@ def _create(stmt: exp.Create, pos: Position, search_path: tuple[str, ...], path:
     target = stmt.this
     columns: tuple[str, ...] = ()
     if isinstance(target, exp.Schema):
-        columns = tuple(norm(c.name) for c in target.expressions if isinstance(c, (exp.ColumnDef, exp.Identifier, exp.Column)))
+        columns = _column_names(target.expressions)
         target = target.this
     if kind in ("FUNCTION", "PROCEDURE", "TRIGGER"):
         raise LineageError(
@@ -917,6 +960,13 @@ def _alter_object(
         raise LineageError(
             "analysis.unsupported_statement",
             "ALTER ... RENAME / SET SCHEMA changes object names; change the CREATE statements instead",
+            path=path,
+            line=pos.line,
+        )
+    if {"ADD", "add"} & set(words) and words[:1] in (["TABLE"], ["table"]):
+        raise LineageError(
+            "analysis.unsupported_statement",
+            "ALTER TABLE ... ADD in a form that is not understood; the columns it adds would be invisible to `SELECT *`",
             path=path,
             line=pos.line,
         )

@@ -10,7 +10,7 @@ from sqlglot import exp
 from ..catalog import Catalog
 from ..errors import LineageError
 from ..names import norm
-from .parse import name_spelling, node_position
+from .parse import name_spelling, node_position, spellings_differ
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,7 @@ def resolve_tables(
                 column=pos.column if pos else None,
             )
         if found.is_object and spellings and found.full in spellings:
-            written, defined = name_spelling(table)[-1:], spellings[found.full][-1:]
-            if written != defined:
+            if spellings_differ([name_spelling(table), spellings[found.full]]):
                 pos = node_position(table)
                 raise LineageError(
                     "analysis.case_conflict",
