@@ -126,3 +126,28 @@ def test_homoglyph_header_names_what_it_imitates(tmp_path: Path) -> None:
         job = ExportJob(path, "feed.csv", ExportTarget("t", ConsumerId("ice")))
         found = [f for f in run_scan(ScanOptions(DEMO_POLICIES, (job,))).findings if f.output_column == header]
         assert found and all(f.evidence is not None and f.evidence.header_match == "lookalike" for f in found)
+
+
+def _token_matches(tmp_path: Path, values: list[str]) -> int:
+    path = tmp_path / "feed.csv"
+    path.write_text("case_ref,token\n" + "".join(f"C{i},{v}\n" for i, v in enumerate(values)), encoding="utf-8")
+    job = ExportJob(path, "feed.csv", ExportTarget("t", ConsumerId("ice")))
+    found = [f for f in run_scan(ScanOptions(DEMO_POLICIES, (job,))).findings if f.output_column == "token" and f.evidence]
+    return max((f.evidence.matches for f in found if f.evidence), default=0)
+
+
+@pytest.mark.parametrize(
+    ("title", "values", "hidden"),
+    [
+        # No column-level vote: a few encoded values among plain text or random tokens count.
+        ("a minority among plain words", [_b64(s) for s in SSNS] + ["no record"] * 12, 4),
+        ("a minority among random tokens", [_b64(s) for s in SSNS] + [base64.b64encode(bytes([i] * 12)).decode() for i in range(12)], 4),
+        # No probe window: encoded values after 1,500 plain rows.
+        ("after many plain rows", ["pending"] * 1500 + [_b64(s) for s in SSNS], 4),
+        ("base64 of base64", [_b64(_b64(s)) for s in SSNS], 4),
+        ("hex of base64", [_b64(s).encode().hex() for s in SSNS], 4),
+        ("behind a label", [f"b64:{_b64(s)}" for s in SSNS], 4),
+    ],
+)
+def test_encoded_values_cannot_hide(tmp_path: Path, title: str, values: list[str], hidden: int) -> None:
+    assert _token_matches(tmp_path, values) == hidden

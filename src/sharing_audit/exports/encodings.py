@@ -1,10 +1,12 @@
 """Values hidden by a text encoding (base64, hex) are decoded before the detectors see them.
 
 ``MDc4LTA1LTExMjA=`` is an SSN to anyone who runs ``base64 -d``; a scanner that only looks
-at the raw text would call the column clean. A column is decoded when most of its first
-values are shaped like one encoding, and a value is replaced only when it decodes to
-printable text, so an ordinary column that happens to fit the alphabet (hexadecimal ids,
-long digit strings) keeps its raw values and loses no detection.
+at the raw text would call the column clean. Every value shaped like an encoding (optionally
+behind a short ``label:`` prefix) is decoded, up to three layers deep (base64 of hex of
+base64...), and replaced by its text only when it decodes to printable text. There is no
+column-level vote, so encoded values cannot hide among plain ones; a value that does not
+decode to text (a hex digest, a random token, a long number) keeps its raw form and its raw
+detection.
 """
 
 from __future__ import annotations
@@ -12,82 +14,86 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Callable, Sequence
 
 import polars as pl
 
-PROBE_ROWS = 1000
-"""Values looked at per column and batch to decide whether it is encoded."""
-MIN_SHARE = 0.5
-"""Share of non-empty probed values that must be shaped like the encoding, and decode to text."""
+MIN_LENGTH = 12
+"""Shortest encoded value considered: base64 of 9 bytes, hex of 6 (an undashed SSN is 9)."""
+MAX_DEPTH = 3
+"""Layers of encoding undone (base64 of base64 of hex...)."""
 
-_SHAPES: dict[str, str] = {
-    # Even-length hex, at least 8 bytes: tried first, hex is also valid base64 alphabet.
-    "hex": r"^(?:[0-9A-Fa-f]{2}){8,}$",
-    # Standard or URL-safe base64 of at least 9 bytes, padded or not, one alphabet per value.
-    "base64": r"^(?:(?:[A-Za-z0-9+/]{4}){3,}(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?"
-    r"|(?:[A-Za-z0-9_-]{4}){3,}(?:[A-Za-z0-9_-]{2}(?:==)?|[A-Za-z0-9_-]{3}=?)?)$",
-}
+# A cheap first pass, run by polars over the whole column: hex with a letter (or hex of
+# digits, 3X3X...; other all-digit values are ids), or base64 with a lower-case letter (which
+# base64 of text nearly always has, and docket or case numbers like CP-51-CR-1831970 lack).
+_CANDIDATE = (
+    r"^(?:[A-Za-z][A-Za-z0-9_]{0,11}:)?"
+    r"(?:(?:3[0-9])+|[0-9A-Fa-f]*[A-Fa-f][0-9A-Fa-f]*|[A-Za-z0-9+/_-]*[a-z][A-Za-z0-9+/_-]*={0,2})$"
+)
+_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,11}:")
+_HEX = re.compile(r"^(?:[0-9A-Fa-f]{2})+$")
+_BASE64 = re.compile(r"^(?:[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _b64(text: str) -> bytes:
-    padded = text + "=" * (-len(text) % 4)
-    if "-" in text or "_" in text:
-        return base64.urlsafe_b64decode(padded)
-    return base64.b64decode(padded, validate=True)
+def _decode_once(value: str) -> tuple[str, str] | None:
+    """``(text, encoding)`` for one layer of hex or base64, or None."""
+    candidates = []
+    if _HEX.match(value):
+        candidates.append(("hex", lambda: bytes.fromhex(value)))
+    if _BASE64.match(value) and len(value.rstrip("=")) % 4 != 1:
+        padded = value + "=" * (-len(value) % 4)
+        urlsafe = "-" in value or "_" in value
+        candidates.append(("base64", lambda: (base64.urlsafe_b64decode if urlsafe else base64.b64decode)(padded)))
+    for encoding, decode in candidates:
+        try:
+            text = decode().decode("utf-8")
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            continue
+        if text.strip() and not _CONTROL.search(text):
+            return text, encoding
+    return None
 
 
-_DECODERS: dict[str, Callable[[str], bytes]] = {"hex": bytes.fromhex, "base64": _b64}
-
-
-def decode_text(value: str, encoding: str) -> str | None:
-    """The printable text ``value`` encodes, or None when it does not decode to text.
+def decode_text(value: str) -> tuple[str, str] | None:
+    """The printable text ``value`` encodes and how (``base64``, ``hex+base64``), or None.
 
     Example:
-        >>> decode_text("MDc4LTA1LTExMjA=", "base64")
-        '078-05-1120'
-        >>> decode_text("3037382d30352d31313230", "hex")
-        '078-05-1120'
-        >>> decode_text("2155551212215555", "hex") is None   # digits, not hidden text
+        >>> decode_text("MDc4LTA1LTExMjA=")
+        ('078-05-1120', 'base64')
+        >>> decode_text("id:3037382d30352d31313230")
+        ('078-05-1120', 'hex')
+        >>> decode_text("TURjNExUQTFMVEV4TWpBPQ==")      # base64 of base64
+        ('078-05-1120', 'base64+base64')
+        >>> decode_text("2155551212215555") is None       # digits, not hidden text
         True
     """
-    try:
-        text = _DECODERS[encoding](value.strip()).decode("utf-8")
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        return None
-    if not text.strip() or _CONTROL.search(text):
-        return None
-    return text
+    text = _PREFIX.sub("", value.strip(), count=1)
+    layers: list[str] = []
+    while len(layers) < MAX_DEPTH and len(text) >= MIN_LENGTH:
+        found = _decode_once(text)
+        if found is None:
+            break
+        text, encoding = found
+        layers.append(encoding)
+        text = text.strip()
+    return (text, "+".join(layers)) if layers else None
 
 
-def encoded_columns(frame: pl.DataFrame, names: Sequence[str]) -> dict[str, str]:
-    """The columns of ``frame`` whose values look encoded, with the encoding."""
-    found: dict[str, str] = {}
-    probe = frame.head(PROBE_ROWS)
-    for name in names:
-        values = probe.get_column(name).drop_nulls().str.strip_chars()
-        values = values.filter(values.str.len_bytes() > 0)
-        if values.len() == 0:
-            continue
-        for encoding, shape in _SHAPES.items():
-            shaped = values.filter(values.str.contains(shape))
-            if shaped.len() < MIN_SHARE * values.len():
-                continue
-            decoded = sum(decode_text(v, encoding) is not None for v in shaped.to_list())
-            if decoded >= MIN_SHARE * values.len():
-                found[name] = encoding
-                break
-    return found
-
-
-def decode_columns(frame: pl.DataFrame, encoded: dict[str, str]) -> pl.DataFrame:
-    """``frame`` with each encoded column's values decoded where they decode to text."""
-    if not encoded:
-        return frame
-    replaced = []
-    for name, encoding in encoded.items():
-        raw = frame.get_column(name).to_list()
-        plain = [v if v is None else (decode_text(v, encoding) or v) for v in raw]
-        replaced.append(pl.Series(name, plain, dtype=pl.String))
-    return frame.with_columns(replaced)
+def decode_column(series: pl.Series) -> tuple[pl.Series, str | None]:
+    """``series`` with every encoded value replaced by its text, and the encoding first found."""
+    candidates = series.str.len_chars().ge(MIN_LENGTH) & series.str.contains(_CANDIDATE)
+    positions = candidates.fill_null(False).arg_true()
+    if positions.len() == 0:
+        return series, None
+    where: list[int] = []
+    texts: list[str] = []
+    first: str | None = None
+    for position, value in zip(positions.to_list(), series.gather(positions).to_list(), strict=True):
+        found = decode_text(value)
+        if found is not None:
+            where.append(position)
+            texts.append(found[0])
+            first = first or found[1]
+    if not where:
+        return series, None
+    return series.scatter(where, texts), first

@@ -18,7 +18,7 @@ import polars as pl
 
 from ..errors import ScanError
 from .detectors import Detector, scoped
-from .encodings import decode_columns, encoded_columns
+from .encodings import decode_column
 from .model import Batch, ColumnEvidence, ReadOptions, ScanLimits
 
 FIRST_ROWS = 5
@@ -156,14 +156,19 @@ def scan_file(
 
 
 def decode_hidden(scan: FileScan, frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` with base64- or hex-encoded columns decoded, noted on their ``ColumnScan``."""
-    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    encoded = encoded_columns(frame, text)
-    for name, encoding in encoded.items():
+    """``frame`` with base64- or hex-encoded values decoded, noted on their ``ColumnScan``."""
+    replaced = []
+    for name, dtype in frame.schema.items():
+        if dtype != pl.String:
+            continue
+        series, encoding = decode_column(frame.get_column(name))
+        if encoding is None:
+            continue
+        replaced.append(series)
         col = scan.columns.get(name)
         if col is not None and col.decoded is None:
             col.decoded = encoding
-    return decode_columns(frame, encoded)
+    return frame.with_columns(replaced) if replaced else frame
 
 
 def _register_columns(scan: FileScan, names: Sequence[str], distinct_columns: frozenset[str]) -> None:
