@@ -35,18 +35,25 @@ _BASE64 = re.compile(r"^(?:[A-Za-z0-9+/]+|[A-Za-z0-9_-]+)={0,2}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def _decode_bytes(value: str, encoding: str) -> bytes:
+    """The bytes ``value`` holds in ``encoding``; ValueError when it is not shaped so."""
+    if encoding == "hex":
+        if not _HEX.match(value):
+            raise ValueError("not hex")
+        return bytes.fromhex(value)
+    if not _BASE64.match(value) or len(value.rstrip("=")) % 4 == 1:
+        raise ValueError("not base64")
+    padded = value + "=" * (-len(value) % 4)
+    if "-" in value or "_" in value:
+        return base64.urlsafe_b64decode(padded)
+    return base64.b64decode(padded)
+
+
 def _decode_once(value: str) -> tuple[str, str] | None:
     """``(text, encoding)`` for one layer of hex or base64, or None."""
-    candidates = []
-    if _HEX.match(value):
-        candidates.append(("hex", lambda: bytes.fromhex(value)))
-    if _BASE64.match(value) and len(value.rstrip("=")) % 4 != 1:
-        padded = value + "=" * (-len(value) % 4)
-        urlsafe = "-" in value or "_" in value
-        candidates.append(("base64", lambda: (base64.urlsafe_b64decode if urlsafe else base64.b64decode)(padded)))
-    for encoding, decode in candidates:
+    for encoding in ("hex", "base64"):
         try:
-            text = decode().decode("utf-8")
+            text = _decode_bytes(value, encoding).decode("utf-8")
         except (binascii.Error, ValueError, UnicodeDecodeError):
             continue
         if text.strip() and not _CONTROL.search(text):
