@@ -430,3 +430,23 @@ def test_ddl_quirks_that_are_not_columns_or_full_lists(tmp_path: Path) -> None:
     }
     result = run_sql(tmp_path, files, dialect="tsql")
     assert result.errors == []
+
+
+GRANT_FORMS = [
+    ("postgres", "GRANT SELECT ON staging.x TO usms_reader GRANTED BY postgres;"),
+    ("postgres", "GRANT SELECT ON ALL TABLES IN SCHEMA staging TO usms_reader GRANTED BY CURRENT_USER;"),
+    ("tsql", "GRANT SELECT ON staging.x TO usms_reader AS dbo;"),
+    ("tsql", "GRANT CONTROL ON staging.x TO usms_reader;"),
+    ("tsql", "GRANT CONTROL ON SCHEMA::staging TO usms_reader;"),
+    ("tsql", "GRANT CONTROL TO usms_reader;"),
+    ("oracle", "GRANT READ ANY TABLE TO usms_reader;"),
+    ("snowflake", "GRANT OWNERSHIP ON VIEW staging.x TO ROLE usms_reader;"),
+]
+
+
+@pytest.mark.parametrize(("dialect", "grant"), GRANT_FORMS)
+def test_grant_forms_that_deliver(tmp_path: Path, dialect: str, grant: str) -> None:
+    sql = "CREATE VIEW staging.x AS SELECT i.ssn AS ref FROM lock_and_track.inmates i;\n" + grant
+    result = run_sql(tmp_path, {"case.sql": sql}, dialect=dialect)
+    assert result.errors == []
+    assert ("phl-protected-classes-no-federal", "usms", "staging.x.ref", "lock_and_track.inmates.ssn") in finding_keys(result)

@@ -705,7 +705,8 @@ def _merge(stmt: exp.Merge, pos: Position, search_path: tuple[str, ...], path: s
 
 def _is_read_privilege(priv: exp.Expr) -> bool:
     name = priv.this.name.upper() if isinstance(priv.this, exp.Expr) else str(priv.this).upper()
-    return name in ("SELECT", "ALL", "ALL PRIVILEGES", "READ")
+    # CONTROL (T-SQL) and OWNERSHIP (Snowflake) include reading.
+    return name in ("SELECT", "ALL", "ALL PRIVILEGES", "READ", "CONTROL", "OWNERSHIP")
 
 
 def _grant(stmt: exp.Grant | exp.Revoke, pos: Position, search_path: tuple[str, ...]) -> list[GrantDef]:
@@ -902,14 +903,17 @@ def _grant_command(
     split = words.index(target_word)
     head = words[:split]
     tail = [w for w in words[split + 1 :] if w not in ("ROLE", "USER", "GROUP")]
-    if "WITH" in tail:
-        tail = tail[: tail.index("WITH")]
+    for end in ("WITH", "granted", "GRANTED", "AS"):
+        # WITH GRANT OPTION; PostgreSQL GRANTED BY r; T-SQL AS grantor: not grantees.
+        if end in tail:
+            tail = tail[: tail.index(end)]
     # MySQL accounts are 'name'@'host': the role is the name.
     roles = [r.split("@")[0].split(".")[0] for r in _split_names(tail)]
     if action == "revoke" and head[:3] == ["GRANT", "OPTION", "FOR"]:
         return  # the privilege itself stays
-    if "ON" not in head and (head[:1] == ["SELECT"] or head[:3] == ["SELECT", "ANY", "TABLE"]):
-        # T-SQL GRANT SELECT TO r (whole database); Oracle GRANT SELECT ANY TABLE TO r.
+    upper_head = [w.upper() for w in head]
+    if "ON" not in head and (upper_head[:1] in (["SELECT"], ["CONTROL"]) or upper_head[:3] in (["SELECT", "ANY", "TABLE"], ["READ", "ANY", "TABLE"])):
+        # T-SQL GRANT SELECT|CONTROL TO r (whole database); Oracle GRANT SELECT|READ ANY TABLE TO r.
         parsed.grants.append(GrantDef(action, None, ALL_OBJECTS, None, tuple(roles), pos, search_path))
         return
     if "ON" not in head:
@@ -919,8 +923,8 @@ def _grant_command(
         return
     on = head.index("ON")
     privileges = " ".join(head[:on])
-    if not re.search(r"\b(SELECT|ALL)\b", privileges):
-        return
+    if not re.search(r"\b(SELECT|ALL|CONTROL|OWNERSHIP|READ)\b", privileges, re.IGNORECASE):
+        return  # CONTROL (T-SQL) and OWNERSHIP (Snowflake) include reading
     obj = head[on + 1 :]
     if obj and obj[0] in ("ALL", "FUTURE") and "IN" in obj and "SCHEMA" in obj:
         # ON ALL|FUTURE TABLES|VIEWS IN SCHEMA s: today's and (for FUTURE) tomorrow's objects.
@@ -930,7 +934,7 @@ def _grant_command(
     if obj and obj[0] in ("SCHEMA", "DATABASE") or obj[:2] == ["OBJECT", ":"] or "::" in obj:
         obj = [w for w in obj if w not in ("OBJECT", ":", "::")]
         if obj and obj[0] in ("SCHEMA", "DATABASE"):
-            if not re.search(r"\bSELECT\b", privileges):
+            if not re.search(r"\b(SELECT|CONTROL)\b", privileges, re.IGNORECASE):
                 return  # USAGE or ALL on a schema container reads no rows by itself (PostgreSQL)
             # T-SQL SELECT ON SCHEMA::s covers every object in it, now and later.
             targets = [ALL_OBJECTS] if obj[0] == "DATABASE" else _split_names(obj[1:])
