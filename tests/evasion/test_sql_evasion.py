@@ -450,3 +450,23 @@ def test_grant_forms_that_deliver(tmp_path: Path, dialect: str, grant: str) -> N
     result = run_sql(tmp_path, {"case.sql": sql}, dialect=dialect)
     assert result.errors == []
     assert ("phl-protected-classes-no-federal", "usms", "staging.x.ref", "lock_and_track.inmates.ssn") in finding_keys(result)
+
+
+UNMODELLED = [
+    ("snowflake", "CREATE TABLE staging.m CLONE pars.persons;"),
+    ("postgres", "CREATE TABLE federal_exports.t PARTITION OF pars.persons DEFAULT;"),
+    ("postgres", "ALTER TABLE pars.persons ATTACH PARTITION federal_exports.t DEFAULT;"),
+    ("postgres", "SELECT set_config('search_path', 'federal_exports', false);"),
+    ("duckdb", "CREATE VIEW staging.x AS SELECT i.inmate_name AS a FROM lock_and_track.inmates i UNION ALL BY NAME SELECT i.ssn AS a FROM lock_and_track.inmates i;"),
+    ("bigquery", "CREATE VIEW staging.x AS SELECT i.inmate_name AS a FROM lock_and_track.inmates i UNION ALL CORRESPONDING SELECT i.ssn AS a FROM lock_and_track.inmates i;"),
+    ("duckdb", "CREATE VIEW federal_exports.e AS SELECT #2 AS n FROM (SELECT i.inmate_name, i.ssn FROM lock_and_track.inmates i);"),
+    ("postgres", "CREATE TABLE staging.t (id int, a text);\nINSERT INTO staging.t (id, a) SELECT c.person_id, c.case_status FROM courts.cases c ON CONFLICT (id) DO UPDATE SET a = (SELECT max(p.ssn) FROM pars.persons p);"),
+    ("postgres", "CREATE TABLE federal_exports.t (id int, a text);\nINSERT INTO federal_exports.t (id, a) VALUES (1, (SELECT max(i.ssn) FROM lock_and_track.inmates i));"),
+]
+
+
+@pytest.mark.parametrize(("dialect", "sql"), UNMODELLED)
+def test_data_movement_the_lineage_does_not_model_fails_closed(tmp_path: Path, dialect: str, sql: str) -> None:
+    result = run_sql(tmp_path, {"case.sql": sql}, dialect=dialect)
+    assert "analysis.unsupported_statement" in {e.code for e in result.errors}
+    assert result.exit_code == 2
