@@ -23,10 +23,15 @@ from helpers import DEMO_POLICIES
 from sharing_audit.live.audit import AuditOptions, run_audit
 
 #: Statement kinds an audit may send; anything else found in a server's log fails the test.
-READ_KINDS = re.compile(r"^\s*(SELECT|WITH|SHOW|SET|BEGIN|START\s+TRANSACTION|COMMIT|ROLLBACK|RESET|SAVEPOINT|RELEASE)\b", re.IGNORECASE)
+READ_KINDS = re.compile(
+    r"^\s*(SELECT|WITH|SHOW|BEGIN|START\s+TRANSACTION|COMMIT|ROLLBACK|SAVEPOINT|RELEASE"
+    # Session settings only: never SET ROLE, SET SESSION AUTHORIZATION or SET GLOBAL.
+    r"|SET\s+(?:NAMES|AUTOCOMMIT|SESSION\s+(?:TRANSACTION|CHARACTERISTICS|max_statement_time)|TRANSACTION|statement_timeout|lock_timeout|default_transaction_read_only))\b",
+    re.IGNORECASE,
+)
 WRITE_NODES = (
     exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Drop, exp.Alter, exp.Grant, exp.Revoke,
-    exp.TruncateTable, exp.Copy, exp.Command,
+    exp.TruncateTable, exp.Copy, exp.Command, exp.Into, exp.Lock,
 )
 PG_LOGS = sorted(Path("/var/log/postgresql").glob("postgresql-*-main.log"))
 
@@ -46,6 +51,7 @@ def assert_reads_only(statements: list[str], dialect: str) -> None:
             for tree in sqlglot.parse(statement, read=dialect):
                 assert tree is not None
                 assert not any(isinstance(node, WRITE_NODES) for node in tree.walk()), statement[:200]
+                assert not re.search(r"\b(set_config|nextval|setval|pg_terminate_backend|pg_cancel_backend|lo_import)\s*\(", statement, re.IGNORECASE)
 
 
 def _pg_statements(log: str, user: str, database: str) -> list[str]:
@@ -164,7 +170,7 @@ def test_mariadb_general_log_shows_only_reads(maria_auditor: tuple[str, str, str
         with conn.cursor() as cur:
             cur.execute(
                 "SELECT CONVERT(argument USING utf8mb4) FROM mysql.general_log "
-                "WHERE user_host LIKE %s AND command_type = 'Query' ORDER BY event_time",
+                "WHERE user_host LIKE %s AND command_type IN ('Query', 'Prepare', 'Execute') ORDER BY event_time",
                 (f"{user}[{user}]%",),
             )
             statements = [row[0] for row in cur.fetchall()]
