@@ -466,3 +466,14 @@ def test_data_movement_the_lineage_does_not_model_fails_closed(tmp_path: Path, d
     result = run_sql(tmp_path, {"case.sql": sql}, dialect=dialect)
     assert "analysis.unsupported_statement" in {e.code for e in result.errors}
     assert result.exit_code == 2
+
+
+def test_insert_without_a_column_list_fills_columns_by_position(tmp_path: Path) -> None:
+    sql = (
+        "CREATE TABLE staging.feed AS SELECT i.race AS ref FROM lock_and_track.inmates i;\n"
+        "INSERT INTO staging.feed SELECT i.ssn FROM lock_and_track.inmates i;\n"
+        + view("SELECT f.ref FROM staging.feed f")
+    )
+    result = run_sql(tmp_path, {"case.sql": sql})
+    assert result.errors == []
+    assert ("phl-protected-classes-no-federal", "ice", "federal_exports.e.ref", "lock_and_track.inmates.ssn") in finding_keys(result)

@@ -333,6 +333,10 @@ def _object_lineage(
         result = _qualified_lineage(query, od, pf, catalog, objects, schema, approved, node.name)
         names = list(result.columns)
         explicit = od.target_columns or (target_columns if od.kind == "insert" else ())
+        if not explicit and od.kind == "insert" and columns:
+            # INSERT without a column list fills the table's columns by position, not by name.
+            added = [c for d, _ in node.defs if d.adds_columns for c in d.target_columns]
+            explicit = tuple(dict.fromkeys([*columns, *added]))
         if explicit:
             if len(explicit) != len(names):
                 raise LineageError(
