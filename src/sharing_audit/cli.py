@@ -219,8 +219,7 @@ def limit_options(p: argparse.ArgumentParser) -> None:
 
 
 def _limits(args: argparse.Namespace) -> ScanLimits:
-    return replace(
-        ScanLimits(),
+    return ScanLimits(
         max_decompressed_bytes=args.max_decompressed,
         max_compression_ratio=float(args.max_ratio),
         max_columns=args.max_columns,

@@ -226,13 +226,14 @@ def build_graph(
             )
 
     mapping = catalog.sqlglot_mapping()
-    if any(_unclassified_columns(node, catalog) for node in nodes.values()):
-        catalog = catalog.copy()  # virtual columns below belong to this build only
     # Columns that DDL in the SQL gives a catalog table, unknown to the catalog: they exist
     # (so `SELECT *` returns them), and an object that reads one cannot be judged.
+    declaring = {name: found for name, node in nodes.items() if (found := _unclassified_columns(node, catalog))}
+    if declaring:
+        catalog = catalog.copy()  # virtual columns below belong to this build only
     unclassified: dict[ColumnKey, tuple[ObjectDef, ParsedFile]] = {}
-    for name, node in nodes.items():
-        for od, pf in _unclassified_columns(node, catalog):
+    for name, found in declaring.items():
+        for od, pf in found:
             system, table = name.split(".", 1)
             for column in od.target_columns:
                 mapping[system][table][column] = "TEXT"
@@ -335,8 +336,7 @@ def _object_lineage(
         explicit = od.target_columns or (target_columns if od.kind == "insert" else ())
         if not explicit and od.kind == "insert" and columns:
             # INSERT without a column list fills the table's columns by position, not by name.
-            added = [c for d, _ in node.defs if d.adds_columns for c in d.target_columns]
-            explicit = tuple(dict.fromkeys([*columns, *added]))
+            explicit = tuple(dict.fromkeys([*columns, *_ddl_columns(node, alter_only=True)]))
         if explicit:
             if len(explicit) != len(names):
                 raise LineageError(
@@ -383,15 +383,18 @@ def _target_columns(node: _Node, catalog: Catalog) -> tuple[str, ...]:
     table = catalog.table(schema_name, table_name)
     if table is not None and all(od.kind in ("insert", "ddl") for od, _ in node.defs):
         # The catalog's columns, and any that DDL adds (``_unclassified_columns``).
-        added = [c for od, _ in node.defs if od.kind == "ddl" for c in od.target_columns]
-        return tuple(dict.fromkeys([*(c.name for c in table.columns), *added]))
+        return tuple(dict.fromkeys([*(c.name for c in table.columns), *_ddl_columns(node)]))
     # CREATE TABLE's columns, then those ALTER TABLE ... ADD appended, in order; columns an
     # ALTER adds to a table created from a query are not a full list, so they count only
     # after a CREATE TABLE that lists its columns.
     if not any(od.kind == "ddl" and not od.adds_columns for od, _ in node.defs):
         return ()
-    declared = [c for od, _ in node.defs if od.kind == "ddl" for c in od.target_columns]
-    return tuple(dict.fromkeys(declared))
+    return tuple(dict.fromkeys(_ddl_columns(node)))
+
+
+def _ddl_columns(node: _Node, alter_only: bool = False) -> list[str]:
+    """Columns DDL declares for ``node`` in statement order (CREATE TABLE, ALTER TABLE ... ADD)."""
+    return [c for od, _ in node.defs if od.kind == "ddl" and (od.adds_columns or not alter_only) for c in od.target_columns]
 
 
 

@@ -103,6 +103,8 @@ class StatementIndex:
     """INSERT/UPDATE/MERGE/DELETE nested inside another statement (a data-modifying CTE)."""
     dynamic: list[exp.Expr] = field(default_factory=list)
     """Calls of functions that run SQL given as a string."""
+    unmodelled: list[str] = field(default_factory=list)
+    """Constructs that move data in a way the lineage does not model, named (fail closed)."""
 
 
 @dataclass
@@ -320,7 +322,7 @@ def parse_file(path: Path, default_dialect: str, display_path: str | None = None
                 path=shown,
                 line=where.line,
             )
-        refused = _unanalysed_form(stmt)
+        refused = _unanalysed_form(stmt, index)
         if refused:
             raise LineageError("analysis.unsupported_statement", f"{refused} is not analysed", path=shown, line=pos.line)
         if isinstance(stmt, (exp.Command, exp.Execute)) or pos == Position(1, 1):
@@ -459,8 +461,16 @@ def index_statement(tree: exp.Expr, normalise: bool = True, quoted_fold: str | N
             index.columns_functions.append(node)
         elif isinstance(node, (exp.Insert, exp.Update, exp.Merge, exp.Delete)) and node is not tree and not isinstance(tree, exp.Merge):
             index.nested_writes.append(node)
-        elif isinstance(node, exp.Anonymous) and str(node.this).lower() in DYNAMIC_SQL_FUNCTIONS:
-            index.dynamic.append(node)
+        elif isinstance(node, exp.SetOperation) and (node.args.get("by_name") or node.args.get("kind")):
+            index.unmodelled.append("UNION/INTERSECT/EXCEPT BY NAME or CORRESPONDING (columns matched by name)")
+        elif isinstance(node, exp.PositionalColumn):
+            index.unmodelled.append("a positional column reference (#n)")
+        elif isinstance(node, exp.Anonymous):
+            function = str(node.this).lower()
+            if function in DYNAMIC_SQL_FUNCTIONS:
+                index.dynamic.append(node)
+            elif function == "set_config":
+                index.unmodelled.append("set_config() (it can change the search path)")
     return index
 
 
@@ -520,15 +530,17 @@ def spellings_differ(spellings: list[tuple[str, ...]]) -> bool:
         a[-min(len(a), len(b)):] != b[-min(len(a), len(b)):] for i, a in enumerate(spellings) for b in spellings[i + 1 :]
     )
 
+
 def _spelt(ident: exp.Identifier) -> str:
     kept = ident.meta.get("sa_spelling") if ident._meta else None
     return f'"{kept}"' if kept else ident.name
 
 
-def _unanalysed_form(stmt: exp.Expr) -> str | None:
+def _unanalysed_form(stmt: exp.Expr, index: StatementIndex) -> str | None:
     """A construct that moves data in a way the lineage does not model, named; else None.
 
     Each would otherwise be read as something else (by position, as no data, or ignored).
+    Constructs nested anywhere in the statement were collected by ``index_statement``'s walk.
     """
     if isinstance(stmt, exp.Create) and stmt.args.get("clone"):
         return "CREATE ... CLONE (copies a table's rows)"
@@ -542,14 +554,7 @@ def _unanalysed_form(stmt: exp.Expr) -> str | None:
             return "INSERT ... VALUES with a subquery"
         if stmt.args.get("by_name"):
             return "INSERT ... BY NAME"
-    for node in stmt.walk():
-        if isinstance(node, exp.SetOperation) and (node.args.get("by_name") or node.args.get("kind")):
-            return "UNION/INTERSECT/EXCEPT BY NAME or CORRESPONDING (columns matched by name)"
-        if isinstance(node, exp.PositionalColumn):
-            return "a positional column reference (#n)"
-        if isinstance(node, exp.Anonymous) and str(node.this).lower() == "set_config":
-            return "set_config() (it can change the search path)"
-    return None
+    return index.unmodelled[0] if index.unmodelled else None
 
 
 def _refuse_lookalikes(tokens: list[Token], path: str) -> None:
@@ -985,6 +990,13 @@ def _grant_command(
         parsed.grants.append(GrantDef(action, tuple(name.split(".")), None, None, tuple(roles), pos, search_path))
 
 
+#: ALTER TABLE forms read only as raw text that change what a table holds or returns.
+_REFUSED_ALTER_TABLE = (
+    ("ATTACH", "ALTER TABLE ... ATTACH PARTITION: the parent's rows are stored in, and readable from, the partition"),
+    ("ADD", "ALTER TABLE ... ADD in a form that is not understood; the columns it adds would be invisible to `SELECT *`"),
+)
+
+
 def _alter_object(
     text: str, pos: Position, search_path: tuple[str, ...], parsed: ParsedFile, dialect: str, path: str
 ) -> None:
@@ -997,20 +1009,10 @@ def _alter_object(
             path=path,
             line=pos.line,
         )
-    if {"ATTACH", "attach"} & set(words) and words[:1] in (["TABLE"], ["table"]):
-        raise LineageError(
-            "analysis.unsupported_statement",
-            "ALTER TABLE ... ATTACH PARTITION: the parent's rows are stored in, and readable from, the partition",
-            path=path,
-            line=pos.line,
-        )
-    if {"ADD", "add"} & set(words) and words[:1] in (["TABLE"], ["table"]):
-        raise LineageError(
-            "analysis.unsupported_statement",
-            "ALTER TABLE ... ADD in a form that is not understood; the columns it adds would be invisible to `SELECT *`",
-            path=path,
-            line=pos.line,
-        )
+    upper = {w.upper() for w in words}
+    for keyword, why in _REFUSED_ALTER_TABLE:
+        if words[:1] == ["TABLE"] and keyword in upper:
+            raise LineageError("analysis.unsupported_statement", why, path=path, line=pos.line)
     if "OWNER" in words and "TO" in words:
         owner_at = words.index("OWNER")
         names = _split_names(words[1:owner_at])
