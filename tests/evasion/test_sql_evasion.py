@@ -477,3 +477,21 @@ def test_insert_without_a_column_list_fills_columns_by_position(tmp_path: Path) 
     result = run_sql(tmp_path, {"case.sql": sql})
     assert result.errors == []
     assert ("phl-protected-classes-no-federal", "ice", "federal_exports.e.ref", "lock_and_track.inmates.ssn") in finding_keys(result)
+
+
+def test_columns_added_by_one_build_do_not_leak_into_the_shared_catalog(tmp_path: Path) -> None:
+    # One Catalog serves several builds (policy tests, live audits): the column an ALTER adds
+    # is registered for that build only.
+    from sharing_audit.catalog import Catalog, ColumnKey
+    from sharing_audit.lineage.graph import SqlInput, build_graph
+    from sharing_audit.policy.loader import load_policies
+
+    catalog = Catalog(load_policies(DEMO_POLICIES))
+    path = tmp_path / "a.sql"
+    path.write_text(
+        "ALTER TABLE lock_and_track.movements ADD COLUMN home_address TEXT;\n" + view("SELECT m.home_address FROM lock_and_track.movements m"),
+        encoding="utf-8",
+    )
+    graph = build_graph([SqlInput(path, "a.sql", "postgres")], catalog)
+    assert [e.code for status in graph.files for e in status.errors] == ["analysis.unclassified_column"]
+    assert catalog.column(ColumnKey("lock_and_track", "movements", "home_address")) is None

@@ -86,3 +86,13 @@ def test_bad_sizes_are_usage_errors(tmp_path: Path, size: str, capsys: pytest.Ca
         main(["scan", "x.csv", "--consumer", "ice", "--max-decompressed", size])
     assert exc.value.code == 2
     assert "not a size" in capsys.readouterr().err
+
+
+def test_compression_ratio_limit_is_configurable(tmp_path: Path) -> None:
+    # 20 MB of one repeated row gzips ~1000:1: a bomb at the default ratio (250), fine at 5000.
+    feed = tmp_path / "feed.csv.gz"
+    feed.write_bytes(gzip.compress(("case_ref,notes\n" + "C1,fine\n" * 2_500_000).encode()))
+    code, doc = scan(tmp_path, str(feed), "--consumer", "ice")
+    assert code == 2 and doc["errors"][0]["code"] == "analysis.too_large"
+    code, _ = scan(tmp_path, str(feed), "--consumer", "ice", "--max-ratio", "5000")
+    assert code == 0
